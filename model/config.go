@@ -1,0 +1,229 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ConfigFile is the name of ferry's optional configuration at the repo root.
+const ConfigFile = "ferry.yaml"
+
+// Config is ferry.yaml: environments in promotion order, apps with their
+// paths, and registry settings. Everything is optional; discovery fills in
+// what it leaves out.
+type Config struct {
+	Environments []EnvConfig               `yaml:"environments"`
+	Apps         []AppConfig               `yaml:"apps"`
+	Registries   map[string]RegistryConfig `yaml:"registries"`
+}
+
+// EnvConfig is one environment in ferry.yaml.
+type EnvConfig struct {
+	Name string `yaml:"name"`
+	// After names the environments this one is promoted from. Without it,
+	// the previous entry of the list.
+	After     []string   `yaml:"after,omitempty"`
+	Kube      KubeTarget `yaml:"kube,omitempty"`
+	Protected bool       `yaml:"protected,omitempty"`
+}
+
+// AppConfig is one app in ferry.yaml.
+type AppConfig struct {
+	Name string `yaml:"name"`
+	// Images names the images (containers or values keys) ferry follows;
+	// empty means all it finds.
+	Images []string `yaml:"images,omitempty"`
+	// Paths maps environment → repo-relative directory or file declaring
+	// the app there.
+	Paths map[string]string `yaml:"paths,omitempty"`
+	// Workload is the name of the Deployment (or StatefulSet, …) that runs
+	// the app in the clusters.
+	Workload string `yaml:"workload,omitempty"`
+}
+
+// RegistryConfig holds per-registry settings, keyed by "host[:port]".
+type RegistryConfig struct {
+	Insecure bool `yaml:"insecure,omitempty"`
+}
+
+// configKeys lists the keys each mapping of ferry.yaml may hold.
+var configKeys = map[string][]string{
+	"":             {"environments", "apps", "registries"},
+	"environments": {"name", "after", "kube", "protected"},
+	"kube":         {"context", "namespace"},
+	"apps":         {"name", "images", "paths", "workload"},
+	"registry":     {"insecure"},
+}
+
+// ParseConfig reads ferry.yaml. It never fails outright: what it cannot use
+// comes back as problems naming the file and line, and the rest is kept.
+func ParseConfig(data []byte) (*Config, []Problem) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return &Config{}, []Problem{configProblem(0, "not valid YAML: "+yamlMessage(err))}
+	}
+	if len(root.Content) == 0 {
+		return &Config{}, nil
+	}
+	doc := root.Content[0]
+	problems := checkKeys(doc, "")
+	var cfg Config
+	if err := doc.Decode(&cfg); err != nil {
+		problems = append(problems, configProblem(doc.Line, yamlMessage(err)))
+		return &Config{}, problems
+	}
+	problems = append(problems, cfg.validate(doc)...)
+	return &cfg, problems
+}
+
+// checkKeys reports keys ferry.yaml does not know, with their lines.
+func checkKeys(n *yaml.Node, scope string) []Problem {
+	var out []Problem
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			out = append(out, checkKeys(c, scope)...)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, val := n.Content[i], n.Content[i+1]
+			allowed, checked := configKeys[scope]
+			if checked && !slices.Contains(allowed, key.Value) {
+				out = append(out, configProblem(key.Line,
+					fmt.Sprintf("unknown key %q (known here: %s)", key.Value, strings.Join(allowed, ", "))))
+				continue
+			}
+			out = append(out, checkKeys(val, childScope(scope, key.Value))...)
+		}
+	}
+	return out
+}
+
+// childScope names the mapping a key's value is checked as; "-" leaves
+// free-form maps (registry hosts, apps[].paths) unchecked.
+func childScope(scope, key string) string {
+	switch {
+	case scope == "":
+		return key
+	case scope == "registries":
+		return "registry"
+	case scope == "environments" && key == "kube":
+		return "kube"
+	}
+	return "-"
+}
+
+func (c *Config) validate(doc *yaml.Node) []Problem {
+	var out []Problem
+	known := map[string]bool{}
+	for _, e := range c.Environments {
+		line := findLine(doc, "environments", e.Name)
+		switch {
+		case e.Name == "":
+			out = append(out, configProblem(line, "an environment has no name"))
+		case known[e.Name]:
+			out = append(out, configProblem(line, fmt.Sprintf("environment %q is listed twice", e.Name)))
+		}
+		for _, a := range e.After {
+			if !known[a] {
+				out = append(out, configProblem(line, fmt.Sprintf(
+					"environment %q comes after %q, which is not listed before it", e.Name, a)))
+			}
+		}
+		known[e.Name] = true
+	}
+	for _, a := range c.Apps {
+		line := findLine(doc, "apps", a.Name)
+		if a.Name == "" {
+			out = append(out, configProblem(line, "an app has no name"))
+		}
+		for _, env := range sortedKeys(a.Paths) {
+			if len(c.Environments) > 0 && !known[env] {
+				out = append(out, configProblem(line, fmt.Sprintf(
+					"app %q has a path for unknown environment %q (environments: %s)",
+					a.Name, env, strings.Join(c.envNames(), ", "))))
+			}
+		}
+	}
+	return out
+}
+
+// EnvironmentList turns the configured environments into promotion order
+// with upstream links. It returns nil when ferry.yaml names none.
+func (c *Config) EnvironmentList() Environments {
+	var out Environments
+	for i, e := range c.Environments {
+		if e.Name == "" {
+			continue
+		}
+		env := Environment{Name: e.Name, Kube: e.Kube, Protected: e.Protected, Upstream: e.After}
+		if len(e.After) == 0 && i > 0 {
+			env.Upstream = []string{c.Environments[i-1].Name}
+		}
+		out = append(out, env)
+	}
+	return out
+}
+
+// App returns the configured app of that name.
+func (c *Config) App(name string) (AppConfig, bool) {
+	for _, a := range c.Apps {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return AppConfig{}, false
+}
+
+// Insecure reports whether a registry host may be reached over plain HTTP.
+func (c *Config) Insecure(host string) bool {
+	return c != nil && c.Registries[host].Insecure
+}
+
+func (c *Config) envNames() []string {
+	out := make([]string, 0, len(c.Environments))
+	for _, e := range c.Environments {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// findLine finds the line of the list entry whose name is name.
+func findLine(doc *yaml.Node, list, name string) int {
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != list {
+			continue
+		}
+		for _, item := range doc.Content[i+1].Content {
+			for j := 0; j+1 < len(item.Content); j += 2 {
+				if item.Content[j].Value == "name" && item.Content[j+1].Value == name {
+					return item.Line
+				}
+			}
+		}
+		return doc.Content[i].Line
+	}
+	return 0
+}
+
+func configProblem(line int, msg string) Problem {
+	return Problem{Source: "git", File: ConfigFile, Line: line, Message: msg}
+}
+
+// yamlMessage strips yaml.v3's "yaml: " prefix; the caller names the file.
+func yamlMessage(err error) string {
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

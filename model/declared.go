@@ -1,0 +1,95 @@
+package model
+
+import "strconv"
+
+// FieldKind says what kind of field declares an image, which decides how a
+// promotion would edit it.
+type FieldKind string
+
+const (
+	// KindKustomizeImages is an entry of an overlay's own `images:` list.
+	KindKustomizeImages FieldKind = "kustomize-images"
+	// KindKustomizePatch is an `image:` set by a patch (strategic merge,
+	// JSON 6902, or a patch file) of the overlay.
+	KindKustomizePatch FieldKind = "kustomize-patch"
+	// KindKustomizeAddImages means the overlay only inherits the image: a
+	// promotion adds an `images:` entry to the overlay's kustomization at
+	// Location.File.
+	KindKustomizeAddImages FieldKind = "kustomize-add-images"
+	// KindHelmValues is image.repository / image.tag / image.digest in a
+	// Helm values file, at any depth.
+	KindHelmValues FieldKind = "helm-values"
+	// KindManifest is a container or initContainer image of a plain workload
+	// manifest.
+	KindManifest FieldKind = "manifest-container"
+	// KindArgoHelmParameter is an Argo CD Application helm.parameters entry.
+	KindArgoHelmParameter FieldKind = "argocd-helm-parameter"
+	// KindArgoHelmValues is an Argo CD Application helm.valuesObject field.
+	KindArgoHelmValues FieldKind = "argocd-helm-values"
+	// KindArgoKustomizeImages is an Argo CD Application kustomize.images entry.
+	KindArgoKustomizeImages FieldKind = "argocd-kustomize-images"
+	// KindArgoSourceFile is an .argocd-source-<app>.yaml write-back file.
+	KindArgoSourceFile FieldKind = "argocd-source-file"
+	// KindFluxHelmRelease is a Flux HelmRelease spec.values image field.
+	KindFluxHelmRelease FieldKind = "flux-helmrelease-values"
+)
+
+// Position is a 1-based line and column in a file.
+type Position struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+// Location says where a declaration lives and where a change to it would be
+// written. File is repo-relative with forward slashes.
+type Location struct {
+	File   string
+	Line   int // 1-based; 0 when the field does not exist yet (KindKustomizeAddImages)
+	Column int
+	Kind   FieldKind
+	// Path is the YAML path of the node that declares the image, such as
+	// "images[0]", "frontend.image" or
+	// "spec.template.spec.containers[1].image".
+	Path string
+	// Fields holds the position of each scalar a promotion may rewrite:
+	// "image" (a whole reference), "repository", "tag", "digest",
+	// "registry", "newName", "newTag". Edits splice bytes at these.
+	Fields map[string]Position
+	// Setter is a Flux image-automation marker on the field, such as
+	// `{"$imagepolicy": "flux-system:search:tag"}`: automation writes it too.
+	Setter string
+}
+
+// Declared is what Git says one image of an app in one environment should be:
+// the reference that environment would deploy, and where it is written.
+type Declared struct {
+	App      string
+	Env      string
+	Name     string // container name or values key, e.g. "api"
+	Ref      ImageRef
+	Location Location
+	// Inherited names the file the value was inherited from when the
+	// environment does not set it itself (chart defaults, a kustomize base).
+	Inherited string
+}
+
+// Problem is something a source could not read or understand. File and Line
+// point at the input when there is one.
+type Problem struct {
+	Source  string `json:"source"` // "git", "registry", "cluster"
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+// Error formats the problem the way the CLI prints it.
+func (p Problem) Error() string {
+	where := p.Source
+	if p.File != "" {
+		where = p.File
+		if p.Line > 0 {
+			where += ":" + strconv.Itoa(p.Line)
+		}
+	}
+	return where + ": " + p.Message
+}

@@ -1,0 +1,143 @@
+package model
+
+import "encoding/json"
+
+// Grid is the derived view: a row per app, a column per environment. Its JSON
+// form is the contract of `ferry status -o json`; keep it stable.
+type Grid struct {
+	Environments []string  `json:"environments"`
+	Apps         []Row     `json:"apps"`
+	Problems     []Problem `json:"problems,omitempty"`
+}
+
+// Row is one app across all environments.
+type Row struct {
+	Name  string           `json:"name"`
+	Cells map[string]*Cell `json:"cells"`
+}
+
+// Cell is one app in one environment.
+type Cell struct {
+	State      State            `json:"state"`
+	Images     []ImageStatus    `json:"images"`
+	Problems   []Problem        `json:"problems,omitempty"`
+	Controller *ControllerFacts `json:"controller,omitempty"`
+}
+
+// ImageStatus is one image of a cell with every source's facts.
+type ImageStatus struct {
+	Name     string         `json:"name"`
+	Declared *DeclaredJSON  `json:"declared,omitempty"`
+	Registry *RegistryFacts `json:"registry,omitempty"`
+	Live     *LiveFacts     `json:"live,omitempty"`
+	State    State          `json:"state"`
+	Findings []string       `json:"findings,omitempty"`
+	// Facts keeps the inputs the state was derived from, for the UI.
+	Facts ImageFacts `json:"-"`
+}
+
+// DeclaredJSON is the declared part of an image in the status contract.
+type DeclaredJSON struct {
+	Image     string    `json:"image"`
+	Tag       *string   `json:"tag"`
+	Digest    *string   `json:"digest"`
+	File      string    `json:"file"`
+	Line      int       `json:"line"`
+	Kind      FieldKind `json:"kind"`
+	Inherited string    `json:"inherited,omitempty"`
+	Setter    string    `json:"setter,omitempty"`
+}
+
+func declaredJSON(d Declared) *DeclaredJSON {
+	return &DeclaredJSON{
+		Image: d.Ref.Repository, Tag: nullable(d.Ref.Tag), Digest: nullable(d.Ref.Digest),
+		File: d.Location.File, Line: d.Location.Line, Kind: d.Location.Kind,
+		Inherited: d.Inherited, Setter: d.Location.Setter,
+	}
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// Cell returns the cell of app in env, or nil.
+func (g *Grid) Cell(app, env string) *Cell {
+	for _, r := range g.Apps {
+		if r.Name == app {
+			return r.Cells[env]
+		}
+	}
+	return nil
+}
+
+// JSON renders the grid as indented JSON.
+func (g *Grid) JSON() ([]byte, error) { return json.MarshalIndent(g, "", "  ") }
+
+// Grid derives the grid from the facts gathered so far.
+func (w *World) Grid() *Grid {
+	g := &Grid{Environments: w.Environments.Names(), Problems: w.GlobalProblems()}
+	for _, app := range w.AppNames() {
+		row := Row{Name: app, Cells: map[string]*Cell{}}
+		for _, env := range g.Environments {
+			row.Cells[env] = w.cell(CellKey{app, env})
+		}
+		g.Apps = append(g.Apps, row)
+	}
+	return g
+}
+
+// cell builds one cell: its images' facts, their states, and the cell state.
+func (w *World) cell(k CellKey) *Cell {
+	c := &Cell{Problems: w.problemsOf(k), Images: []ImageStatus{}}
+	if ctl, ok := w.Controllers[k]; ok {
+		c.Controller = &ctl
+	}
+	failed := hasProblemFrom(c.Problems, "git", "cluster")
+	var states []State
+	for _, d := range w.declaredIn(k) {
+		c.Problems = append(c.Problems, w.RegistryProblems[d.Ref.String()]...)
+		img := w.imageStatus(d, c.Controller, failed)
+		states = append(states, img.State)
+		c.Images = append(c.Images, img)
+	}
+	switch {
+	case len(states) == 0 && len(c.Problems) > 0:
+		c.State = StateError
+	default:
+		c.State = MostUrgent(states...)
+	}
+	return c
+}
+
+func (w *World) imageStatus(d Declared, ctl *ControllerFacts, cellFailed bool) ImageStatus {
+	f := ImageFacts{Declared: &d, Controller: ctl, Failed: cellFailed}
+	ref := d.Ref.String()
+	if reg, ok := w.Registry[ref]; ok {
+		f.Registry = &reg
+	}
+	if len(w.RegistryProblems[ref]) > 0 {
+		f.Failed = true
+	}
+	if live, ok := w.Live[ImageKey{d.App, d.Env, d.Name}]; ok {
+		f.Live = &live
+	}
+	f.UpstreamNewer = w.upstreamNewer(d, f)
+	return ImageStatus{
+		Name: d.Name, Declared: declaredJSON(d), Registry: f.Registry, Live: f.Live,
+		State: ImageState(f), Findings: f.Findings(), Facts: f,
+	}
+}
+
+func hasProblemFrom(ps []Problem, sources ...string) bool {
+	for _, p := range ps {
+		for _, s := range sources {
+			if p.Source == s {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,68 @@
+package model
+
+// upstreamNewer reports whether an upstream environment holds a newer
+// artifact of the same image than d's environment: the cell is promotable.
+func (w *World) upstreamNewer(d Declared, f ImageFacts) bool {
+	env, ok := w.Environments.Get(d.Env)
+	if !ok {
+		return false
+	}
+	for _, up := range env.Upstream {
+		for _, u := range w.declaredIn(CellKey{d.App, up}) {
+			if u.Name != d.Name {
+				continue
+			}
+			if newer(w.factsOf(u), f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// factsOf gathers the registry and live facts of a declaration.
+func (w *World) factsOf(d Declared) ImageFacts {
+	f := ImageFacts{Declared: &d}
+	if reg, ok := w.Registry[d.Ref.String()]; ok {
+		f.Registry = &reg
+	}
+	if live, ok := w.Live[ImageKey{d.App, d.Env, d.Name}]; ok {
+		f.Live = &live
+	}
+	return f
+}
+
+// newer reports whether up is a newer artifact than here. Digests decide
+// sameness; created time, then version order, decide which is newer. Two
+// different artifacts that nothing can order count as newer upstream,
+// because promotion flows downstream.
+func newer(up, here ImageFacts) bool {
+	if up.sameAs(here) {
+		return false
+	}
+	if up.Registry != nil && here.Registry != nil && up.Registry.Created != nil && here.Registry.Created != nil {
+		return up.Registry.Created.After(*here.Registry.Created)
+	}
+	if c, ok := CompareVersions(up.version(), here.version()); ok {
+		return c > 0
+	}
+	return true
+}
+
+// sameAs compares two images by digest where both are known, else by the
+// declared reference.
+func (f ImageFacts) sameAs(o ImageFacts) bool {
+	a, b := f.DeclaredDigest(), o.DeclaredDigest()
+	if a != "" && b != "" {
+		return SameArtifact(a, b, f.Registry) || SameArtifact(a, b, o.Registry)
+	}
+	return f.Declared.Ref == o.Declared.Ref
+}
+
+// version is the human version: the registry's, else the declared tag.
+func (f ImageFacts) version() string {
+	if f.Registry != nil && f.Registry.Version != "" {
+		return f.Registry.Version
+	}
+	return f.Declared.Ref.Tag
+}
