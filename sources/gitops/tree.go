@@ -1,0 +1,67 @@
+package gitops
+
+import (
+	"path"
+	"sort"
+	"strings"
+)
+
+// Tree is a read-only snapshot of the repo's files at one commit (or of the
+// work tree): repo-relative slash paths to contents. Everything ferry reads
+// from Git is read from a Tree, so discovery and kustomize builds never touch
+// the disk or the object store twice.
+type Tree struct {
+	// Commit is the commit hash the tree was read from, or "" for a dirty
+	// work tree.
+	Commit string
+	files  map[string][]byte
+	paths  []string
+}
+
+// NewTree builds a tree from file contents; used by the repo reader and by
+// tests.
+func NewTree(commit string, files map[string][]byte) *Tree {
+	t := &Tree{Commit: commit, files: files, paths: make([]string, 0, len(files))}
+	for p := range files {
+		t.paths = append(t.paths, p)
+	}
+	sort.Strings(t.paths)
+	return t
+}
+
+// Read returns a file's contents.
+func (t *Tree) Read(p string) ([]byte, bool) {
+	b, ok := t.files[path.Clean(p)]
+	return b, ok
+}
+
+// Has reports whether a file exists.
+func (t *Tree) Has(p string) bool {
+	_, ok := t.files[path.Clean(p)]
+	return ok
+}
+
+// Paths returns every file path in sorted order.
+func (t *Tree) Paths() []string { return t.paths }
+
+// Files returns the contents map; callers must not modify it.
+func (t *Tree) Files() map[string][]byte { return t.files }
+
+// Under returns the files below dir ("" for the whole tree), sorted.
+func (t *Tree) Under(dir string) []string {
+	if dir == "" || dir == "." {
+		return t.paths
+	}
+	prefix := strings.TrimSuffix(dir, "/") + "/"
+	i := sort.SearchStrings(t.paths, prefix)
+	j := i
+	for j < len(t.paths) && strings.HasPrefix(t.paths[j], prefix) {
+		j++
+	}
+	return t.paths[i:j]
+}
+
+// IsYAML reports whether a path names a YAML file.
+func IsYAML(p string) bool {
+	return strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")
+}
