@@ -71,6 +71,12 @@ type Declared struct {
 	// Inherited names the file the value was inherited from when the
 	// environment does not set it itself (chart defaults, a kustomize base).
 	Inherited string
+	// Workload names the workload Git deploys the image with, such as
+	// "Deployment/search-api" (after kustomize name prefixes), when known;
+	// AppLabel is its app.kubernetes.io/name (or instance) label. The
+	// cluster source finds the running pods by them.
+	Workload string
+	AppLabel string
 }
 
 // Problem is something a source could not read or understand. File and Line
