@@ -1,0 +1,186 @@
+package gitops
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+)
+
+// maxFileSize bounds what ferry reads of one file: GitOps repos hold YAML,
+// and a stray binary should not cost memory.
+const maxFileSize = 4 << 20
+
+// Repo is an opened GitOps repository: a local work tree, or a bare clone in
+// ferry's cache of a remote URL.
+type Repo struct {
+	git *git.Repository
+	// Root is the work tree's top directory ("" for a cached clone).
+	Root string
+	// Origin is what the user named: a path or a URL.
+	Origin string
+}
+
+// Open opens the repository that contains path (path may be a subdirectory).
+func Open(path string) (*Repo, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("repo %s: no such directory", path)
+	}
+	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, fmt.Errorf("repo %s: not a git repository (nor is any parent directory)", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: %w", path, err)
+	}
+	root := ""
+	if wt, err := r.Worktree(); err == nil {
+		root = wt.Filesystem.Root()
+	}
+	return &Repo{git: r, Root: root, Origin: path}, nil
+}
+
+// IsRemote reports whether s names a remote repository rather than a path.
+func IsRemote(s string) bool {
+	return strings.Contains(s, "://") || scpLike.MatchString(s)
+}
+
+var scpLike = regexp.MustCompile(`^[\w.-]+@[\w.-]+:`)
+
+// Clone opens a cached bare clone of url under cacheDir, cloning it the first
+// time and fetching it on later runs.
+func Clone(ctx context.Context, url, cacheDir string) (*Repo, error) {
+	sum := sha256.Sum256([]byte(url))
+	dir := filepath.Join(cacheDir, "repos", hex.EncodeToString(sum[:8]))
+	r, err := git.PlainOpen(dir)
+	if err == nil {
+		err = fetch(ctx, r)
+	} else {
+		r, err = git.PlainCloneContext(ctx, dir, true, &git.CloneOptions{URL: url, Tags: git.AllTags})
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: cannot clone: %s", url, explainTransport(err))
+	}
+	return &Repo{git: r, Origin: url}, nil
+}
+
+// fetch brings a cached bare clone's branches and tags up to date.
+func fetch(ctx context.Context, r *git.Repository) error {
+	err := r.FetchContext(ctx, &git.FetchOptions{
+		RefSpecs: []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"},
+		Force:    true,
+	})
+	if errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return nil
+	}
+	return err
+}
+
+// explainTransport turns go-git's transport errors into advice.
+func explainTransport(err error) string {
+	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
+		return err.Error() + " (ferry uses go-git, which reads neither ~/.ssh/config nor git credential helpers: use an ssh-agent key or a token in the URL)"
+	case errors.Is(err, transport.ErrRepositoryNotFound):
+		return "repository not found"
+	}
+	return err.Error()
+}
+
+// Head returns the commit HEAD points at.
+func (r *Repo) Head() (string, error) {
+	h, err := r.git.Head()
+	if err != nil {
+		return "", fmt.Errorf("repo %s: no HEAD commit: %w", r.Origin, err)
+	}
+	return h.Hash().String(), nil
+}
+
+// Tree reads the files of the commit ref names ("" for HEAD): a branch, tag,
+// short or full hash, or any revision go-git resolves.
+func (r *Repo) Tree(ref string) (*Tree, error) {
+	rev := ref
+	if rev == "" {
+		rev = "HEAD"
+	}
+	hash, err := r.git.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: cannot resolve --ref %q: %w", r.Origin, rev, err)
+	}
+	commit, err := r.git.CommitObject(*hash)
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: commit %s: %w", r.Origin, hash, err)
+	}
+	tree, err := commit.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: tree of %s: %w", r.Origin, hash, err)
+	}
+	files := map[string][]byte{}
+	err = tree.Files().ForEach(func(f *object.File) error {
+		if f.Size > maxFileSize || !f.Mode.IsFile() {
+			return nil
+		}
+		rd, err := f.Reader()
+		if err != nil {
+			return err
+		}
+		defer rd.Close()
+		b, err := io.ReadAll(rd)
+		files[f.Name] = b
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: reading %s: %w", r.Origin, hash, err)
+	}
+	return NewTree(hash.String(), files), nil
+}
+
+// WorktreeTree reads the files of the work tree as they are on disk,
+// uncommitted changes included (--worktree). The .git directory is skipped.
+func (r *Repo) WorktreeTree() (*Tree, error) {
+	if r.Root == "" {
+		return nil, fmt.Errorf("repo %s: --worktree needs a local checkout", r.Origin)
+	}
+	files := map[string][]byte{}
+	err := filepath.WalkDir(r.Root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if info, err := d.Info(); err != nil || info.Size() > maxFileSize {
+			return err
+		}
+		rel, _ := filepath.Rel(r.Root, p)
+		b, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("repo %s: reading the work tree: %w", r.Origin, err)
+	}
+	return NewTree("", files), nil
+}
