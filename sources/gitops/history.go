@@ -23,16 +23,18 @@ func (r *Repo) LastChanges(head string, paths []string) (map[string]string, erro
 		return nil, err
 	}
 	pending := map[string]plumbing.Hash{}
+	tree, _ := c.Tree()
 	for _, p := range paths {
-		pending[p] = blobHash(c, p)
+		pending[p] = blobHash(tree, p)
 	}
 	for depth := 0; len(pending) > 0 && depth < historyDepth; depth++ {
 		parent, err := c.Parent(0)
 		if err != nil { // the root commit introduced whatever is still pending
 			break
 		}
+		parentTree, _ := parent.Tree()
 		for p, h := range pending {
-			if blobHash(parent, p) != h {
+			if blobHash(parentTree, p) != h {
 				out[p] = c.Hash.String()
 				delete(pending, p)
 			}
@@ -45,10 +47,9 @@ func (r *Repo) LastChanges(head string, paths []string) (map[string]string, erro
 	return out, nil
 }
 
-// blobHash is the hash of a file at a commit, zero when it does not exist.
-func blobHash(c *object.Commit, path string) plumbing.Hash {
-	t, err := c.Tree()
-	if err != nil {
+// blobHash is the hash of a file in a tree, zero when it does not exist.
+func blobHash(t *object.Tree, path string) plumbing.Hash {
+	if t == nil {
 		return plumbing.ZeroHash
 	}
 	e, err := t.FindEntry(path)
