@@ -120,8 +120,8 @@ func childScope(scope, key string) string {
 func (c *Config) validate(doc *yaml.Node) []Problem {
 	var out []Problem
 	known := map[string]bool{}
-	for _, e := range c.Environments {
-		line := findLine(doc, "environments", e.Name)
+	for i, e := range c.Environments {
+		line := itemLine(doc, "environments", i)
 		switch {
 		case e.Name == "":
 			out = append(out, configProblem(line, "an environment has no name"))
@@ -136,8 +136,8 @@ func (c *Config) validate(doc *yaml.Node) []Problem {
 		}
 		known[e.Name] = true
 	}
-	for _, a := range c.Apps {
-		line := findLine(doc, "apps", a.Name)
+	for i, a := range c.Apps {
+		line := itemLine(doc, "apps", i)
 		if a.Name == "" {
 			out = append(out, configProblem(line, "an app has no name"))
 		}
@@ -192,20 +192,15 @@ func (c *Config) envNames() []string {
 	return out
 }
 
-// findLine finds the line of the list entry whose name is name.
-func findLine(doc *yaml.Node, list, name string) int {
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value != list {
-			continue
-		}
-		for _, item := range doc.Content[i+1].Content {
-			for j := 0; j+1 < len(item.Content); j += 2 {
-				if item.Content[j].Value == "name" && item.Content[j+1].Value == name {
-					return item.Line
-				}
+// itemLine returns the line of entry i of a top-level list.
+func itemLine(doc *yaml.Node, list string, i int) int {
+	for k := 0; k+1 < len(doc.Content); k += 2 {
+		if doc.Content[k].Value == list {
+			if items := doc.Content[k+1].Content; i < len(items) {
+				return items[i].Line
 			}
+			return doc.Content[k].Line
 		}
-		return doc.Content[i].Line
 	}
 	return 0
 }

@@ -1,0 +1,91 @@
+package model
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const goodConfig = `# ferry.yaml
+environments:
+  - name: dev
+    kube: {context: kind-dev, namespace: shop}
+  - name: staging
+  - name: prod-eu
+    after: [staging]
+    protected: true
+  - name: prod-us
+    after: [staging]
+    protected: true
+apps:
+  - name: search
+    images: [api]
+    paths:
+      dev: environments/dev/search
+      prod-eu: environments/prod-eu/search
+    workload: search-api
+registries:
+  "localhost:5000": {insecure: true}
+`
+
+func TestParseConfig(t *testing.T) {
+	cfg, problems := ParseConfig([]byte(goodConfig))
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	envs := cfg.EnvironmentList()
+	if got := envs.Names(); !reflect.DeepEqual(got, []string{"dev", "staging", "prod-eu", "prod-us"}) {
+		t.Fatalf("environments = %v", got)
+	}
+	if up := envs[1].Upstream; !reflect.DeepEqual(up, []string{"dev"}) {
+		t.Errorf("staging upstream = %v", up)
+	}
+	if up := envs[3].Upstream; !reflect.DeepEqual(up, []string{"staging"}) {
+		t.Errorf("prod-us upstream = %v (fan-out from staging)", up)
+	}
+	if envs[0].Kube != (KubeTarget{Context: "kind-dev", Namespace: "shop"}) || !envs[2].Protected {
+		t.Errorf("kube/protected not read: %+v", envs)
+	}
+	if !cfg.Insecure("localhost:5000") || cfg.Insecure("ghcr.io") {
+		t.Errorf("insecure registries wrong: %+v", cfg.Registries)
+	}
+	if app, ok := cfg.App("search"); !ok || app.Workload != "search-api" {
+		t.Errorf("app = %+v", app)
+	}
+}
+
+func TestParseConfigProblems(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		line       int
+		contains   string
+	}{
+		{"unknown top-level key", "environmnts:\n  - name: dev\n", 1, `unknown key "environmnts"`},
+		{"unknown env key", "environments:\n  - name: dev\n    contxt: x\n", 3, `unknown key "contxt"`},
+		{"unknown kube key", "environments:\n  - name: dev\n    kube: {ctx: a}\n", 3, `unknown key "ctx"`},
+		{"unknown env in paths", "environments:\n  - name: dev\napps:\n  - name: a\n    paths: {prod: x}\n", 4, `unknown environment "prod"`},
+		{"after an unlisted env", "environments:\n  - name: dev\n    after: [qa]\n", 2, `not listed before it`},
+		{"duplicate env", "environments:\n  - name: dev\n  - name: dev\n", 3, "listed twice"},
+		{"broken yaml", "environments: [\n", 0, "not valid YAML"},
+		{"wrong type", "environments: 3\n", 1, "cannot unmarshal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problems := ParseConfig([]byte(tt.yaml))
+			if len(problems) == 0 {
+				t.Fatal("no problem reported")
+			}
+			p := problems[0]
+			if p.File != ConfigFile || !strings.Contains(p.Message, tt.contains) || (tt.line > 0 && p.Line != tt.line) {
+				t.Errorf("problem = %+v; want file %s line %d containing %q", p, ConfigFile, tt.line, tt.contains)
+			}
+		})
+	}
+}
+
+func TestParseConfigKeepsTheRest(t *testing.T) {
+	cfg, problems := ParseConfig([]byte("bogus: 1\nenvironments:\n  - name: dev\n"))
+	if len(problems) != 1 || len(cfg.Environments) != 1 {
+		t.Fatalf("problems %v, environments %v", problems, cfg.Environments)
+	}
+}

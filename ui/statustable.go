@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"charm.land/lipgloss/v2/table"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// StatusTable renders the grid as the table `ferry status` prints on a
+// terminal: an app per row, an environment per column, each image on a line
+// of its own with its state glyph, then a legend and the problems.
+func StatusTable(g *model.Grid, t *Theme, view IdentityView) string {
+	headers := append([]string{"APP"}, g.Environments...)
+	rows := make([][]string, 0, len(g.Apps))
+	for _, r := range g.Apps {
+		row := []string{t.AppName.Render(r.Name)}
+		for _, env := range g.Environments {
+			row = append(row, cellText(r.Cells[env], t, view))
+		}
+		rows = append(rows, row)
+	}
+	tbl := table.New().
+		Border(lipgloss.NormalBorder()).
+		BorderStyle(t.Border).
+		BorderColumn(true).
+		BorderRow(true).
+		Headers(headers...).
+		Rows(rows...).
+		StyleFunc(func(row, col int) lipgloss.Style {
+			if row == table.HeaderRow {
+				return t.Header.Padding(0, 1)
+			}
+			return lipgloss.NewStyle().Padding(0, 1)
+		})
+	var b strings.Builder
+	b.WriteString(tbl.Render())
+	b.WriteString("\n" + legend(t) + "\n")
+	b.WriteString(problemList(g, t))
+	return b.String()
+}
+
+// cellText is one line per image: glyph, name (when the cell has several
+// images) and identity.
+func cellText(c *model.Cell, t *Theme, view IdentityView) string {
+	if c == nil {
+		return ""
+	}
+	if len(c.Images) == 0 {
+		return t.State(c.State, Glyph(c.State)+" "+string(c.State))
+	}
+	lines := make([]string, 0, len(c.Images))
+	for _, img := range c.Images {
+		text := Identity(img, view)
+		if len(c.Images) > 1 {
+			text = img.Name + " " + text
+		}
+		lines = append(lines, t.State(img.State, Glyph(img.State)+" "+text))
+	}
+	if n := len(c.Problems); n > 0 {
+		lines = append(lines, t.Problem.Render(fmt.Sprintf("%d problem(s)", n)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// legend explains the glyphs of every state.
+func legend(t *Theme) string {
+	parts := make([]string, 0, len(model.AllStates()))
+	for _, s := range model.AllStates() {
+		parts = append(parts, t.State(s, Glyph(s))+" "+string(s))
+	}
+	return t.Muted.Render("legend: ") + strings.Join(parts, "  ")
+}
+
+// problemList lists every problem once, with the cells it concerns.
+func problemList(g *model.Grid, t *Theme) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	add := func(where string, p model.Problem) {
+		line := p.Error()
+		if seen[line] {
+			return
+		}
+		seen[line] = true
+		fmt.Fprintf(&b, "  %s %s\n", t.Problem.Render("✖ "+where), line)
+	}
+	for _, p := range g.Problems {
+		add("", p)
+	}
+	for _, r := range g.Apps {
+		for _, env := range g.Environments {
+			for _, p := range r.Cells[env].Problems {
+				add(r.Name+"/"+env+":", p)
+			}
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "\nproblems:\n" + b.String()
+}
