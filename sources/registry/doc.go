@@ -1,0 +1,21 @@
+// Package registry tells what a declared image reference is: the digest it
+// names (a pinned digest, or what its tag resolves to now, by HEAD), whether
+// that is an index and its children per platform, and its identity (version,
+// revision, source, created) from annotations first, then config labels.
+//
+// Speed comes from doing each thing once: credentials are resolved once per
+// registry, one remote.Puller per registry keeps one token per repository,
+// references are deduped and resolved Options.Concurrency at a time, and a
+// disk cache under the XDG cache dir keeps what a digest names forever and
+// tag → digest answers for Options.TagTTL. A warm run makes no request for
+// references pinned by digest.
+//
+// Failures become typed Faults on exactly the references they concern, in
+// plain words that never carry credentials. Faults that concern a whole
+// registry (DNS, TLS, timeouts, rate limits) or repository (401, 403) stop
+// the run from asking again. 429 and 5xx answers are retried a bounded
+// number of times, honouring Retry-After, on an injectable clock.
+//
+// Benchmark (go test -bench Resolve ./sources/registry, size from
+// FERRY_BENCH_REFS, FERRY_BENCH_REPOS): see bench_test.go.
+package registry

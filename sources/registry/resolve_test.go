@@ -1,0 +1,155 @@
+package registry
+
+import (
+	"context"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// clock is a settable clock for TTL tests.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func testOptions(t testing.TB, cacheDir string, clk *clock, keys *countingKeychain) Options {
+	return Options{
+		CacheDir: cacheDir,
+		Insecure: func(string) bool { return true },
+		Keychain: keys,
+		Now:      clk.Now,
+		Sleep:    func(context.Context, time.Duration) error { t.Error("unexpected backoff sleep"); return nil },
+		Logf:     t.Logf,
+	}
+}
+
+func ref(repo, tag, digest string) model.ImageRef {
+	return model.ImageRef{Repository: repo, Tag: tag, Digest: digest}
+}
+
+func TestResolveFactsAndCache(t *testing.T) {
+	tr := newTestRegistry(t)
+	w := pushWorld(t, tr)
+	tr.arm()
+	h := tr.host + "/"
+	refs := []model.ImageRef{
+		ref(h+"shop/labels", "1.4.0", ""),
+		ref(h+"shop/both", "5.0.0", ""),
+		ref(h+"shop/plain", "", ""),
+		ref(h+"shop/multi", "2.0.0", ""),
+		ref(h+"shop/multi", "2.0.0", w.amd64),
+		ref(h+"shop/multi", "", w.index),
+		ref(h+"shop/mixed", "3.1.0", ""),
+		ref(h+"shop/moving", "v1", w.movedFrom),
+		ref(h+"shop/labels", "1.4.0", ""), // a duplicate costs nothing
+	}
+	c1, c2 := created1, created2
+	want := map[string]model.RegistryFacts{
+		refs[0].String(): {Digest: w.labeled, Version: "1.4.0", Revision: "abc1234def5678", Source: "https://github.com/shop/labels", Created: &c1},
+		refs[1].String(): {Digest: w.both, Version: "5.0.0", Revision: "5555555aaaa", Source: "https://github.com/shop/both", Created: &c2},
+		refs[2].String(): {Digest: w.plain},
+		refs[3].String(): {Digest: w.index, Index: true, Platforms: map[string]string{"linux/amd64": w.amd64, "linux/arm64/v8": w.arm64},
+			Version: "2.0.0", Revision: "2222222bbbb", Source: "https://github.com/shop/multi", Created: &c2},
+		refs[4].String(): {Digest: w.amd64, TagDigest: w.index, PlatformOf: w.index},
+		refs[6].String(): {Digest: w.mixed, Index: true, Platforms: map[string]string{"linux/arm64": "", "linux/amd64": ""},
+			Version: "3.1.0", Revision: "3333333cccc", Source: "https://github.com/shop/mixed", Created: &c1},
+		refs[7].String(): {Digest: w.movedFrom, TagMoved: true, TagDigest: w.movedTo},
+	}
+	want[refs[5].String()] = withDigest(want[refs[3].String()], w.index)
+
+	clk := &clock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
+	keys := &countingKeychain{}
+	cacheDir := t.TempDir()
+	res := New(testOptions(t, cacheDir, clk, keys)).Resolve(context.Background(), refs)
+
+	if len(res.Problems) != 0 {
+		t.Fatalf("problems: %v", res.Problems)
+	}
+	for key, wantFacts := range want {
+		got := res.Facts[key]
+		if key == refs[6].String() { // children digests are random: check the platforms only
+			for p := range got.Platforms {
+				wantFacts.Platforms[p] = got.Platforms[p]
+			}
+		}
+		if !reflect.DeepEqual(got, wantFacts) {
+			t.Errorf("facts of %s:\n got %+v\nwant %+v", key, got, wantFacts)
+		}
+	}
+	if len(res.Facts) != len(want) {
+		t.Errorf("got facts for %d references, want %d (duplicates deduped)", len(res.Facts), len(want))
+	}
+	if keys.calls[tr.host] != 1 || len(keys.calls) != 1 {
+		t.Errorf("keychain asked %v, want once for %s", keys.calls, tr.host)
+	}
+	for _, repo := range []string{"shop/labels", "shop/both", "shop/plain", "shop/multi", "shop/mixed", "shop/moving"} {
+		if n := tr.tokenCount(repo); n != 1 {
+			t.Errorf("%d token exchanges for %s, want 1", n, repo)
+		}
+	}
+	// Annotations complete: shop/both's config blob (its labels) is never read.
+	if n := tr.repoCount("shop/both", "GET blob"); n != 0 {
+		t.Errorf("shop/both: %d blob GETs, want 0 (annotations come first)", n)
+	}
+	if n := tr.count("GET manifest") - tr.count("HEAD manifest"); n < 0 {
+		t.Errorf("tags resolved with GET instead of HEAD")
+	}
+	if n := tr.count("HEAD manifest"); n != 6 {
+		t.Errorf("%d HEADs, want 6: one per distinct tag", n)
+	}
+
+	t.Run("warm run makes no request", func(t *testing.T) {
+		tr.reset()
+		warm := New(testOptions(t, cacheDir, clk, &countingKeychain{})).Resolve(context.Background(), refs)
+		if n := tr.total(); n != 0 {
+			t.Errorf("warm run made %d requests (%v), want 0", n, tr.snapshot())
+		}
+		if !reflect.DeepEqual(warm.Facts, res.Facts) {
+			t.Errorf("warm facts differ from cold ones")
+		}
+	})
+	t.Run("digest pins need no request even after the tag TTL", func(t *testing.T) {
+		tr.reset()
+		clk.advance(time.Hour)
+		pinned := []model.ImageRef{ref(h+"shop/multi", "", w.index), ref(h+"shop/labels", "", w.labeled), ref(h+"shop/multi", "", w.amd64)}
+		got := New(testOptions(t, cacheDir, clk, &countingKeychain{})).Resolve(context.Background(), pinned)
+		if n := tr.total(); n != 0 {
+			t.Errorf("digest-pinned warm run made %d requests (%v), want 0", n, tr.snapshot())
+		}
+		if len(got.Facts) != 3 || len(got.Problems) != 0 {
+			t.Errorf("facts %v problems %v", got.Facts, got.Problems)
+		}
+	})
+	t.Run("expired tags are asked again with HEAD only", func(t *testing.T) {
+		tr.reset()
+		New(testOptions(t, cacheDir, clk, &countingKeychain{})).Resolve(context.Background(), refs)
+		if heads, gets, blobs := tr.count("HEAD manifest"), tr.count("GET manifest"), tr.count("GET blob"); heads != 6 || gets != 0 || blobs != 0 {
+			t.Errorf("after TTL: %d HEADs, %d manifest GETs, %d blob GETs; want 6, 0, 0", heads, gets, blobs)
+		}
+	})
+	t.Run("refresh ignores fresh tag entries", func(t *testing.T) {
+		tr.reset()
+		o := testOptions(t, cacheDir, clk, &countingKeychain{})
+		o.Refresh = true
+		New(o).Resolve(context.Background(), refs)
+		if heads := tr.count("HEAD manifest"); heads != 6 {
+			t.Errorf("refresh: %d HEADs, want 6", heads)
+		}
+	})
+}
+
+func withDigest(f model.RegistryFacts, d string) model.RegistryFacts {
+	f.Digest = d
+	return f
+}
