@@ -1,0 +1,61 @@
+package gitops
+
+import (
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// readHelmRelease reads a Flux HelmRelease outside any kustomization (inside
+// one, the overlay build reports it after patches): the images in
+// spec.values, merged over the chart's values.yaml when the chart lives in
+// this repo. `# {"$imagepolicy": …}` markers on the fields end up in
+// Location.Setter: image automation writes those fields too.
+func (r *reader) readHelmRelease(p string, doc *yaml.Node, pl placement) {
+	name := Str(doc, "metadata", "name")
+	if release := Str(doc, "spec", "releaseName"); release != "" {
+		name = release
+	}
+	env := pl.Env
+	for _, cand := range []string{name, Str(doc, "spec", "targetNamespace"), Str(doc, "metadata", "namespace")} {
+		if env == "" {
+			env = r.layout.envFromName(cand)
+		}
+	}
+	if env == "" {
+		return
+	}
+	app := pl.App
+	if app == "" {
+		app = appFromName(name, env)
+	}
+	var layers []valuesLayer
+	if defaults := r.fluxChartValues(doc); defaults != "" {
+		if root := r.valuesRoot(defaults); root != nil {
+			layers = append(layers, valuesLayer{File: defaults, Kind: model.KindHelmValues, Images: FindValuesImages(root)})
+		}
+	}
+	layers = append(layers, valuesLayer{File: p, Kind: model.KindFluxHelmRelease, PathPrefix: "spec.values.",
+		Images: FindValuesImages(Get(doc, "spec", "values"))})
+	r.unit(app, env, p)
+	r.declareLayers(layers, len(layers)-1, app, env, p, false)
+}
+
+// fluxChartValues returns the values.yaml of a chart the HelmRelease takes
+// from a GitRepository (spec.chart.spec.chart: ./charts/search), when it is
+// in the tree.
+func (r *reader) fluxChartValues(doc *yaml.Node) string {
+	chart := Str(doc, "spec", "chart", "spec", "chart")
+	kind := Str(doc, "spec", "chart", "spec", "sourceRef", "kind")
+	if chart == "" || (kind != "GitRepository" && kind != "Bucket") {
+		return ""
+	}
+	values := path.Join(strings.TrimPrefix(chart, "./"), "values.yaml")
+	if r.t.Has(values) {
+		return values
+	}
+	return ""
+}

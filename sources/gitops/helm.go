@@ -1,0 +1,150 @@
+package gitops
+
+import (
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// chartDefaults finds Helm charts: folders holding Chart.yaml (whose
+// templates are not read as YAML), and for each app the chart's values.yaml,
+// whose images every environment inherits. A folder with values.yaml beside
+// values-<env>.yaml counts as a chart even without Chart.yaml. Charts inside
+// an environment's path belong to that environment and are nobody's
+// defaults.
+func chartDefaults(t *Tree, l layout) (charts map[string]bool, byApp map[string]string) {
+	charts, byApp = map[string]bool{}, map[string]string{}
+	for _, p := range t.Paths() {
+		dir, file := path.Split(p)
+		dir = strings.TrimSuffix(dir, "/")
+		isChart := file == "Chart.yaml"
+		if isChart {
+			charts[dir] = true
+		}
+		if !isChart && valuesFileEnv(file) == "" {
+			continue
+		}
+		values := path.Join(dir, "values.yaml")
+		if !t.Has(values) {
+			continue
+		}
+		if env, _ := l.envFromPath(values); env != "" {
+			continue
+		}
+		if dir != "" {
+			byApp[path.Base(dir)] = values
+		}
+		if isChart {
+			data, _ := t.Read(p)
+			if docs, _ := ParseDocs(p, data); len(docs) > 0 {
+				if name := Str(docs[0].Root, "name"); name != "" {
+					byApp[name] = values
+				}
+			}
+		}
+	}
+	return charts, byApp
+}
+
+// isValuesFile reports whether a YAML document without kind is Helm values
+// of an environment: named like values, or holding images.
+func isValuesFile(p string, doc *yaml.Node) bool {
+	base := path.Base(p)
+	if strings.HasPrefix(base, "values") || strings.Contains(base, "-values.") || strings.Contains(base, "_values.") {
+		return true
+	}
+	return len(FindValuesImages(doc)) > 0 && Get(doc, "resources") == nil
+}
+
+// defaultsFor returns the chart defaults an environment's values file is
+// merged over: the values.yaml beside values-<env>.yaml, else the values.yaml
+// of the chart named like the app.
+func (r *reader) defaultsFor(p, app string) string {
+	dir, file := path.Split(p)
+	if valuesFileEnv(file) != "" {
+		if beside := path.Join(dir, "values.yaml"); r.t.Has(beside) {
+			return beside
+		}
+	}
+	if d := r.defaults[app]; d != "" && d != p {
+		return d
+	}
+	return ""
+}
+
+// readValuesFile reads an environment's Helm values, merged field by field
+// over the chart's defaults. A values file outside any environment (a
+// chart's own defaults) declares nothing by itself.
+func (r *reader) readValuesFile(p string, doc *yaml.Node, pl placement) {
+	if pl.Env == "" || !isValuesFile(p, doc) {
+		return
+	}
+	app := pl.App
+	if app == "" {
+		app = appFromFileName(p, pl.Env)
+	}
+	if app == "" {
+		return
+	}
+	var layers []valuesLayer
+	if defaults := r.defaultsFor(p, app); defaults != "" {
+		if root := r.valuesRoot(defaults); root != nil {
+			layers = append(layers, valuesLayer{File: defaults, Kind: model.KindHelmValues, Images: FindValuesImages(root)})
+		}
+	}
+	layers = append(layers, valuesLayer{File: p, Kind: model.KindHelmValues, Images: FindValuesImages(doc)})
+	r.unit(app, pl.Env, p)
+	r.declareLayers(layers, len(layers)-1, app, pl.Env, p, false)
+}
+
+// declareLayers merges layers and declares each image; floor is the layer a
+// promotion writes to at the least.
+func (r *reader) declareLayers(layers []valuesLayer, floor int, app, env, unit string, viaArgo bool) []model.Declared {
+	var out []model.Declared
+	for _, m := range mergeLayers(layers) {
+		d, prob := m.declared(layers, floor, app, env)
+		if prob != nil {
+			r.problem(app, env, *prob)
+			continue
+		}
+		if viaArgo {
+			r.declareArgo(d, unit)
+		} else {
+			r.declare(d, unit)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// valuesRoot parses a values file of the tree; a broken one is reported
+// where it is read as an environment's own file, so here it only yields
+// nothing.
+func (r *reader) valuesRoot(p string) *yaml.Node {
+	data, ok := r.t.Read(p)
+	if !ok {
+		return nil
+	}
+	docs, _ := ParseDocs(p, data)
+	if len(docs) == 0 {
+		return nil
+	}
+	return docs[0].Root
+}
+
+// appFromFileName names an app from a values file directly in an
+// environment folder: environments/prod/search.yaml, search-values.yaml.
+func appFromFileName(p, env string) string {
+	stem := strings.TrimSuffix(strings.TrimSuffix(path.Base(p), ".yaml"), ".yml")
+	for _, cut := range []string{"-values", "_values", ".values"} {
+		stem = strings.TrimSuffix(stem, cut)
+	}
+	if stem == "values" || strings.HasPrefix(stem, "values-") || strings.HasPrefix(stem, "values.") ||
+		stem == env || structural[stem] {
+		return ""
+	}
+	return stripEnv(stem, env)
+}

@@ -1,0 +1,215 @@
+package gitops
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// Result is what a GitOps repo declares: environments, apps, and for every
+// environment the images it would deploy, with where each is written.
+type Result struct {
+	Config       *model.Config      // parsed ferry.yaml, or an empty one
+	Environments model.Environments // promotion order with Upstream links
+	Apps         []string           // display order
+	Declared     []model.Declared   // one per image per app per env
+	Problems     []model.CellProblem
+
+	// units records, per app and environment, the folders and files that
+	// declare it; ferry init writes them as apps[].paths.
+	units map[model.CellKey][]string
+}
+
+// reader holds what one Read learns about the tree.
+type reader struct {
+	t        *Tree
+	cfg      *model.Config
+	layout   layout
+	cfgPaths []configPath
+	kdirs    map[string]string // kustomization folders → file
+	charts   map[string]bool   // folders holding Chart.yaml
+	defaults map[string]string // app → its chart's values.yaml
+	built    map[string]builtOverlay
+	res      *Result
+	envs     map[string]bool // environments seen in the layout
+	unknown  map[string]bool // environment-like names ferry.yaml does not list
+	// argoSources are .argocd-source-<app>.yaml files an Application read.
+	argoSources map[string]bool
+	// viaArgo marks, by index in res.Declared, what an Application declared.
+	viaArgo map[int]bool
+}
+
+// Read discovers environments, apps and declared images in a tree. It never
+// fails: what it cannot read becomes a problem on the cells it concerns.
+func Read(t *Tree) *Result {
+	r := newReader(t)
+	r.readOverlays()
+	for _, p := range t.Paths() {
+		r.readFile(p)
+	}
+	r.readOrphanArgoSources()
+	r.preferArgo()
+	r.filterImages()
+	r.res.Environments = r.environments()
+	r.res.Apps = r.apps()
+	return r.res
+}
+
+func newReader(t *Tree) *reader {
+	r := &reader{t: t, res: &Result{units: map[model.CellKey][]string{}},
+		envs: map[string]bool{}, unknown: map[string]bool{}, argoSources: map[string]bool{},
+		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}}
+	r.cfg = &model.Config{}
+	if data, ok := t.Read(model.ConfigFile); ok {
+		cfg, problems := model.ParseConfig(data)
+		r.cfg = cfg
+		for _, p := range problems {
+			r.problem("", "", p)
+		}
+	}
+	r.res.Config = r.cfg
+	if names := r.cfg.EnvironmentList().Names(); len(names) > 0 {
+		r.layout.configured = map[string]bool{}
+		for _, n := range names {
+			r.layout.configured[n] = true
+		}
+	}
+	r.cfgPaths = configPaths(r.cfg)
+	r.kdirs = kustomizeDirs(t)
+	r.charts, r.defaults = chartDefaults(t, r.layout)
+	return r
+}
+
+// placement is the app and environment a file or folder belongs to; app ""
+// means "name it from the workloads inside".
+type placement struct {
+	App, Env string
+	// Configured is true when ferry.yaml's apps[].paths placed it.
+	Configured bool
+}
+
+// place decides where a path belongs: ferry.yaml's apps[].paths first, then
+// the layout. It reports environment-like names ferry.yaml does not list.
+func (r *reader) place(p string) placement {
+	if pl, ok := matchConfigPath(r.cfgPaths, p); ok {
+		return pl
+	}
+	env, unknown := r.layout.envFromPath(p)
+	if unknown != "" && env == "" && !r.unknown[unknown] {
+		r.unknown[unknown] = true
+		r.problem("", "", model.Problem{Source: "git", File: p, Message: fmt.Sprintf(
+			"%q looks like an environment but ferry.yaml does not list it (environments: %s); its files are not read",
+			unknown, strings.Join(r.cfg.EnvironmentList().Names(), ", "))})
+	}
+	if env == "" {
+		return placement{}
+	}
+	return placement{App: r.layout.appFromPath(p, env), Env: env}
+}
+
+// unit records that path declares app in env.
+func (r *reader) unit(app, env, path string) {
+	r.envs[env] = true
+	k := model.CellKey{App: app, Env: env}
+	if !slices.Contains(r.res.units[k], path) {
+		r.res.units[k] = append(r.res.units[k], path)
+	}
+}
+
+func (r *reader) declare(d model.Declared, unitPath string) {
+	r.unit(d.App, d.Env, unitPath)
+	r.res.Declared = append(r.res.Declared, d)
+}
+
+// declareArgo records a declaration read through an Argo CD Application.
+func (r *reader) declareArgo(d model.Declared, unitPath string) {
+	r.viaArgo[len(r.res.Declared)] = true
+	r.declare(d, unitPath)
+}
+
+func (r *reader) problem(app, env string, p model.Problem) {
+	r.res.Problems = append(r.res.Problems, model.CellProblem{CellKey: model.CellKey{App: app, Env: env}, Problem: p})
+}
+
+// readFile reads one file that is not part of a kustomization: values,
+// workload manifests, Argo CD and Flux objects. Inside kustomizations only
+// Argo CD Applications are read here; the overlay build covers the rest.
+func (r *reader) readFile(p string) {
+	if skipped(p, r.charts) || isArgoSourceFile(p) {
+		return
+	}
+	data, _ := r.t.Read(p)
+	owned := kustomizeOwned(p, r.kdirs)
+	if owned && !strings.Contains(string(data), "argoproj.io") {
+		return
+	}
+	pl := r.place(p)
+	docs, perr := ParseDocs(p, data)
+	if perr != nil && !owned {
+		r.problem(pl.App, pl.Env, *perr)
+	}
+	for _, doc := range docs {
+		r.readDoc(p, doc.Root, pl, owned)
+	}
+}
+
+// readDoc dispatches one YAML document on its apiVersion and kind.
+func (r *reader) readDoc(p string, doc *yaml.Node, pl placement, owned bool) {
+	apiVersion, kind := Str(doc, "apiVersion"), Str(doc, "kind")
+	switch {
+	case strings.HasPrefix(apiVersion, "argoproj.io/") && kind == "Application":
+		r.readApplication(p, doc, pl)
+	case strings.HasPrefix(apiVersion, "argoproj.io/") && kind == "ApplicationSet":
+		r.readApplicationSet(p, doc, pl)
+	case owned:
+	case strings.HasPrefix(apiVersion, "helm.toolkit.fluxcd.io/") && kind == "HelmRelease":
+		r.readHelmRelease(p, doc, pl)
+	case kind != "" && apiVersion != "":
+		r.readManifest(p, doc, pl)
+	case kind == "" && apiVersion == "":
+		r.readValuesFile(p, doc, pl)
+	}
+}
+
+// environments are ferry.yaml's, else those the layout revealed, in
+// promotion order.
+func (r *reader) environments() model.Environments {
+	if envs := r.cfg.EnvironmentList(); len(envs) > 0 {
+		return envs
+	}
+	names := make([]string, 0, len(r.envs))
+	for e := range r.envs {
+		if e != "" {
+			names = append(names, e)
+		}
+	}
+	sort.Strings(names)
+	return model.OrderEnvironments(names)
+}
+
+// apps lists ferry.yaml's apps in its order, then every other app found,
+// by name.
+func (r *reader) apps() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range r.cfg.Apps {
+		if a.Name != "" && !seen[a.Name] {
+			seen[a.Name] = true
+			out = append(out, a.Name)
+		}
+	}
+	var found []string
+	for k := range r.res.units {
+		if k.App != "" && !seen[k.App] {
+			seen[k.App] = true
+			found = append(found, k.App)
+		}
+	}
+	sort.Strings(found)
+	return append(out, found...)
+}

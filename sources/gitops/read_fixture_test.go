@@ -1,0 +1,91 @@
+package gitops
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// readFixture loads testdata/repos/<name> into a Tree, the way the repo
+// reader would from a commit.
+func readFixture(t testing.TB, name string) *Tree {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "repos", name)
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatalf("fixture %s: %v", name, err)
+	}
+	return NewTree("fixture", files)
+}
+
+// cell is one declared image as the tests spell it.
+type cell struct {
+	App, Env, Name, Ref, File string
+	Line                      int
+	Kind                      model.FieldKind
+}
+
+func (c cell) String() string {
+	return fmt.Sprintf("%s/%s %s=%s at %s:%d (%s)", c.App, c.Env, c.Name, c.Ref, c.File, c.Line, c.Kind)
+}
+
+func cellOf(d model.Declared) cell {
+	return cell{d.App, d.Env, d.Name, d.Ref.String(), d.Location.File, d.Location.Line, d.Location.Kind}
+}
+
+// checkCells compares the declarations cell by cell, order aside.
+func checkCells(t *testing.T, got []model.Declared, want []cell) {
+	t.Helper()
+	have := map[string]bool{}
+	for _, d := range got {
+		have[cellOf(d).String()] = true
+	}
+	wanted := map[string]bool{}
+	for _, w := range want {
+		wanted[w.String()] = true
+		if !have[w.String()] {
+			t.Errorf("missing  %s", w)
+		}
+	}
+	for _, d := range got {
+		if !wanted[cellOf(d).String()] {
+			t.Errorf("unexpected %s", cellOf(d))
+		}
+	}
+}
+
+func problemsText(ps []model.CellProblem) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "[%s/%s] %s\n", p.App, p.Env, p.Problem.Error())
+	}
+	return b.String()
+}
+
+func TestDumpFixtures(t *testing.T) {
+	if os.Getenv("FERRY_DUMP") == "" {
+		t.Skip()
+	}
+	for _, name := range strings.Split(os.Getenv("FERRY_DUMP"), ",") {
+		res := Read(readFixture(t, name))
+		t.Logf("== %s envs=%v apps=%v", name, res.Environments, res.Apps)
+		for _, d := range res.Declared {
+			t.Logf("%s inh=%q fields=%v setter=%q path=%s wl=%s", cellOf(d), d.Inherited, d.Location.Fields, d.Location.Setter, d.Location.Path, d.Workload)
+		}
+		t.Logf("problems:\n%s", problemsText(res.Problems))
+	}
+}

@@ -1,0 +1,82 @@
+package gitops
+
+import (
+	"strings"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// builtOverlay is one kustomize build's outcome, kept so that an Argo CD
+// Application pointing at the same folder does not build it again.
+type builtOverlay struct {
+	Images   []FoundImage
+	Problems []model.Problem
+}
+
+// readOverlays builds every overlay and records what each environment
+// deploys. Builds run one after another: BuildOverlay serialises them anyway
+// (krusty keeps global state).
+func (r *reader) readOverlays() {
+	for _, target := range findOverlays(r.t, r.kdirs, r.layout, configuredOverlays(r.cfgPaths, r.kdirs)) {
+		b := r.build(target.Dir)
+		pl := r.place(target.Dir + "/")
+		if pl.Env != target.Env {
+			pl = placement{Env: target.Env, App: r.layout.appFromPath(target.Dir+"/", target.Env)}
+		}
+		r.recordOverlay(target.Dir, pl, b)
+	}
+}
+
+// build returns the outcome of building dir, building it now if discovery
+// did not.
+func (r *reader) build(dir string) builtOverlay {
+	if b, ok := r.built[dir]; ok {
+		return b
+	}
+	images, problems := BuildOverlay(r.t, dir)
+	b := builtOverlay{Images: images, Problems: problems}
+	r.built[dir] = b
+	return b
+}
+
+// recordOverlay turns a build's images into declarations of pl.Env. When the
+// layout does not name the app, each image is named after its workload.
+func (r *reader) recordOverlay(dir string, pl placement, b builtOverlay) {
+	for _, p := range b.Problems {
+		r.problem(pl.App, pl.Env, p)
+	}
+	if len(b.Problems) > 0 {
+		r.unit(pl.App, pl.Env, dir)
+	}
+	for _, img := range b.Images {
+		d := foundToDeclared(img, pl)
+		if d.App == "" {
+			continue
+		}
+		r.declare(d, dir)
+	}
+}
+
+func foundToDeclared(img FoundImage, pl placement) model.Declared {
+	app := pl.App
+	if app == "" {
+		app = appFromWorkload(img.AppLabel, img.Workload, pl.Env)
+	}
+	name := img.Name
+	if name == "" {
+		name = app
+	}
+	return model.Declared{App: app, Env: pl.Env, Name: name, Ref: img.Ref, Location: img.Location,
+		Inherited: img.Inherited, Workload: img.Workload, AppLabel: img.AppLabel}
+}
+
+// appFromWorkload names an app from what the cluster runs: its
+// app.kubernetes.io/name label, else the workload's name, without the
+// environment part a name prefix or suffix adds ("prod-search" → "search").
+func appFromWorkload(label, workload, env string) string {
+	if label != "" {
+		return appFromName(label, env)
+	}
+	_, name, _ := strings.Cut(workload, "/")
+	return appFromName(name, env)
+}
