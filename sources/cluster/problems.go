@@ -1,0 +1,64 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+)
+
+// describe turns a failed read into plain words naming the context, the
+// resource and the namespace, and says what probably went wrong.
+func describe(context, resource, namespace string, err error) string {
+	where := "in all namespaces"
+	if namespace != "" {
+		where = "in namespace " + namespace
+	}
+	what := fmt.Sprintf("context %q: cannot read %s %s", context, resource, where)
+	switch {
+	case apierrors.IsForbidden(err):
+		return what + ": forbidden by RBAC (" + apiMessage(err) + ")"
+	case apierrors.IsUnauthorized(err):
+		return what + ": the API server rejected the credentials (expired or invalid?)"
+	case isExecPluginError(err):
+		return what + ": the credential plugin failed: " + err.Error()
+	case isUnreachable(err):
+		return what + ": API server unreachable: " + rootCause(err)
+	case apierrors.IsNotFound(err):
+		return what + ": the API server does not serve them"
+	}
+	return what + ": " + err.Error()
+}
+
+func apiMessage(err error) string {
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		return status.Status().Message
+	}
+	return err.Error()
+}
+
+func isExecPluginError(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "getting credentials") || strings.Contains(msg, "exec plugin")
+}
+
+func isUnreachable(err error) bool {
+	var netErr net.Error
+	var urlErr *url.Error
+	var opErr *net.OpError
+	return errors.As(err, &opErr) || errors.As(err, &netErr) || errors.As(err, &urlErr) ||
+		strings.Contains(err.Error(), "connection refused")
+}
+
+// rootCause drops the request URL client-go puts in front of network errors.
+func rootCause(err error) string {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		return opErr.Error()
+	}
+	return err.Error()
+}
