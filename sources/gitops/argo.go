@@ -177,8 +177,7 @@ func (r *reader) readArgoHelm(a argoApp, s argoSource, srcFile string, srcDoc *y
 	if len(layers) == 0 || floor >= len(layers) {
 		return
 	}
-	r.unit(a.App, a.Env, a.unitPath(srcFile))
-	r.declareLayers(layers, floor, a.App, a.Env, a.unitPath(srcFile), true)
+	r.declareLayers(layers, floor, valuesTarget{App: a.App, Env: a.Env, Unit: a.unitPath(srcFile), ViaArgo: true})
 }
 
 func (a argoApp) unitPath(srcFile string) string {

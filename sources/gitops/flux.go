@@ -40,8 +40,10 @@ func (r *reader) readHelmRelease(p string, doc *yaml.Node, pl placement) {
 	}
 	layers = append(layers, valuesLayer{File: p, Kind: model.KindFluxHelmRelease, PathPrefix: "spec.values.",
 		Images: FindValuesImages(Get(doc, "spec", "values"))})
-	r.unit(app, env, p)
-	r.declareLayers(layers, len(layers)-1, app, env, p, false)
+	// A top-level image is named after the release, so that it does not
+	// take the name of an app's container.
+	r.declareLayers(layers, len(layers)-1, valuesTarget{App: app, Env: env, Unit: p,
+		TopName: appFromName(name, env), Workload: "HelmRelease/" + Str(doc, "metadata", "name")})
 }
 
 // fluxChartValues returns the values.yaml of a chart the HelmRelease takes

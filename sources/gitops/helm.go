@@ -96,28 +96,37 @@ func (r *reader) readValuesFile(p string, doc *yaml.Node, pl placement) {
 		}
 	}
 	layers = append(layers, valuesLayer{File: p, Kind: model.KindHelmValues, Images: FindValuesImages(doc)})
-	r.unit(app, pl.Env, p)
-	r.declareLayers(layers, len(layers)-1, app, pl.Env, p, false)
+	r.declareLayers(layers, len(layers)-1, valuesTarget{App: app, Env: pl.Env, Unit: p})
+}
+
+// valuesTarget says whose values are being read: the cell, the name of a
+// top-level image (the app, or a HelmRelease's release), the workload, and
+// the unit ferry init names as the app's path.
+type valuesTarget struct {
+	App, Env, TopName, Workload, Unit string
+	ViaArgo                           bool
 }
 
 // declareLayers merges layers and declares each image; floor is the layer a
 // promotion writes to at the least.
-func (r *reader) declareLayers(layers []valuesLayer, floor int, app, env, unit string, viaArgo bool) []model.Declared {
-	var out []model.Declared
+func (r *reader) declareLayers(layers []valuesLayer, floor int, to valuesTarget) {
+	r.unit(to.App, to.Env, to.Unit)
 	for _, m := range mergeLayers(layers) {
-		d, prob := m.declared(layers, floor, app, env)
+		d, prob := m.declared(layers, floor, to.App, to.Env)
 		if prob != nil {
-			r.problem(app, env, *prob)
+			r.problem(to.App, to.Env, *prob)
 			continue
 		}
-		if viaArgo {
-			r.declareArgo(d, unit)
-		} else {
-			r.declare(d, unit)
+		if m.Name == "" && to.TopName != "" {
+			d.Name = to.TopName
 		}
-		out = append(out, d)
+		d.Workload = to.Workload
+		if to.ViaArgo {
+			r.declareArgo(d, to.Unit)
+		} else {
+			r.declare(d, to.Unit)
+		}
 	}
-	return out
 }
 
 // valuesRoot parses a values file of the tree; a broken one is reported

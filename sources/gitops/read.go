@@ -25,6 +25,12 @@ type Result struct {
 	units map[model.CellKey][]string
 }
 
+// Units returns the folders and files that declare an app in an
+// environment, in file order.
+func (r *Result) Units(app, env string) []string {
+	return r.units[model.CellKey{App: app, Env: env}]
+}
+
 // reader holds what one Read learns about the tree.
 type reader struct {
 	t        *Tree
@@ -40,8 +46,12 @@ type reader struct {
 	unknown  map[string]bool // environment-like names ferry.yaml does not list
 	// argoSources are .argocd-source-<app>.yaml files an Application read.
 	argoSources map[string]bool
-	// viaArgo marks, by index in res.Declared, what an Application declared.
+	// viaArgo marks, by index in res.Declared, what an Application declared;
+	// unitOf holds, by the same index, the folder or file it was read from.
 	viaArgo map[int]bool
+	unitOf  []string
+	// appsSeen holds every app named, even one whose files failed to read.
+	appsSeen map[string]bool
 }
 
 // Read discovers environments, apps and declared images in a tree. It never
@@ -55,6 +65,7 @@ func Read(t *Tree) *Result {
 	r.readOrphanArgoSources()
 	r.preferArgo()
 	r.filterImages()
+	r.recordUnits()
 	r.res.Environments = r.environments()
 	r.res.Apps = r.apps()
 	return r.res
@@ -63,7 +74,7 @@ func Read(t *Tree) *Result {
 func newReader(t *Tree) *reader {
 	r := &reader{t: t, res: &Result{units: map[model.CellKey][]string{}},
 		envs: map[string]bool{}, unknown: map[string]bool{}, argoSources: map[string]bool{},
-		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}}
+		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}}
 	r.cfg = &model.Config{}
 	if data, ok := t.Read(model.ConfigFile); ok {
 		cfg, problems := model.ParseConfig(data)
@@ -112,18 +123,41 @@ func (r *reader) place(p string) placement {
 	return placement{App: r.layout.appFromPath(p, env), Env: env}
 }
 
-// unit records that path declares app in env.
+// unit records that path declares app (if known) in env, even when reading
+// it failed: the environment and the app exist.
 func (r *reader) unit(app, env, path string) {
 	r.envs[env] = true
-	k := model.CellKey{App: app, Env: env}
-	if !slices.Contains(r.res.units[k], path) {
-		r.res.units[k] = append(r.res.units[k], path)
+	if app != "" {
+		r.appsSeen[app] = true
 	}
 }
 
 func (r *reader) declare(d model.Declared, unitPath string) {
 	r.unit(d.App, d.Env, unitPath)
 	r.res.Declared = append(r.res.Declared, d)
+	r.unitOf = append(r.unitOf, unitPath)
+}
+
+// keep keeps the declarations for which fn is true.
+func (r *reader) keep(fn func(i int, d model.Declared) bool) {
+	declared, units, viaArgo := r.res.Declared[:0], r.unitOf[:0], map[int]bool{}
+	for i, d := range r.res.Declared {
+		if fn(i, d) {
+			viaArgo[len(declared)] = r.viaArgo[i]
+			declared, units = append(declared, d), append(units, r.unitOf[i])
+		}
+	}
+	r.res.Declared, r.unitOf, r.viaArgo = declared, units, viaArgo
+}
+
+// recordUnits fills Result.units from what survived filtering.
+func (r *reader) recordUnits() {
+	for i, d := range r.res.Declared {
+		k := model.CellKey{App: d.App, Env: d.Env}
+		if !slices.Contains(r.res.units[k], r.unitOf[i]) {
+			r.res.units[k] = append(r.res.units[k], r.unitOf[i])
+		}
+	}
 }
 
 // declareArgo records a declaration read through an Argo CD Application.
@@ -152,6 +186,9 @@ func (r *reader) readFile(p string) {
 	docs, perr := ParseDocs(p, data)
 	if perr != nil && !owned {
 		r.problem(pl.App, pl.Env, *perr)
+		if pl.Env != "" {
+			r.unit(pl.App, pl.Env, p) // the cell exists, broken
+		}
 	}
 	for _, doc := range docs {
 		r.readDoc(p, doc.Root, pl, owned)
@@ -204,10 +241,9 @@ func (r *reader) apps() []string {
 		}
 	}
 	var found []string
-	for k := range r.res.units {
-		if k.App != "" && !seen[k.App] {
-			seen[k.App] = true
-			found = append(found, k.App)
+	for app := range r.appsSeen {
+		if !seen[app] {
+			found = append(found, app)
 		}
 	}
 	sort.Strings(found)

@@ -76,16 +76,12 @@ func configuredOverlays(paths []configPath, kdirs map[string]string) map[string]
 // those: matched by container or values key, repository, or its last
 // segment.
 func (r *reader) filterImages() {
-	keep := r.res.Declared[:0]
-	for _, d := range r.res.Declared {
+	r.keep(func(_ int, d model.Declared) bool {
 		app, ok := r.cfg.App(d.App)
-		if !ok || len(app.Images) == 0 || slices.ContainsFunc(app.Images, func(want string) bool {
+		return !ok || len(app.Images) == 0 || slices.ContainsFunc(app.Images, func(want string) bool {
 			return want == d.Name || want == d.Ref.Repository || want == path.Base(d.Ref.Repository)
-		}) {
-			keep = append(keep, d)
-		}
-	}
-	r.res.Declared = keep
+		})
+	})
 }
 
 // preferArgo drops a declaration that an Argo CD Application overrides: the
@@ -100,12 +96,8 @@ func (r *reader) preferArgo() {
 			argoRepo[key{d.App, d.Env, d.Ref.Repository}] = true
 		}
 	}
-	keep := r.res.Declared[:0]
-	for i, d := range r.res.Declared {
+	r.keep(func(i int, d model.Declared) bool {
 		overridden := argoName[key{d.App, d.Env, d.Name}] || argoRepo[key{d.App, d.Env, d.Ref.Repository}]
-		if r.viaArgo[i] || !overridden {
-			keep = append(keep, d)
-		}
-	}
-	r.res.Declared = keep
+		return r.viaArgo[i] || !overridden
+	})
 }

@@ -64,6 +64,11 @@ func foundToDeclared(img FoundImage, pl placement) model.Declared {
 	}
 	name := img.Name
 	if name == "" {
+		// A top-level values image of a HelmRelease: named after the
+		// release, not the app, so it does not clash with a container.
+		name = appFromWorkload("", img.Workload, pl.Env)
+	}
+	if name == "" {
 		name = app
 	}
 	return model.Declared{App: app, Env: pl.Env, Name: name, Ref: img.Ref, Location: img.Location,

@@ -1,0 +1,61 @@
+package gitops
+
+import (
+	"testing"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+func TestReadArgoCDApplications(t *testing.T) {
+	res := Read(readFixture(t, "argocd"))
+	checkCells(t, res.Declared, []cell{
+		// kustomize.images over the built overlay: wins over the overlay's own images: entry.
+		{"cart", "prod", "cart", "ghcr.io/shop/cart:1.2.0", "argocd/cart-prod.yaml", 13, model.KindArgoKustomizeImages},
+		// A write-back file with no Application in this repo.
+		{"cart", "staging", "cart", "ghcr.io/shop/cart:1.5.0", "apps/cart/overlays/staging/.argocd-source-cart-staging.yaml", 3, model.KindArgoSourceFile},
+		// helm.parameters image.tag over the chart's repository.
+		{"search", "dev", "search", "ghcr.io/shop/search:1.3.0", "argocd/search-dev.yaml", 14, model.KindArgoHelmParameter},
+		// valueFiles: the environment's own values file is where a promotion writes.
+		{"search", "staging", "search", "ghcr.io/shop/search:1.2.5", "charts/search/values-staging.yaml", 2, model.KindHelmValues},
+		// spec.sources[].helm.valuesObject; environment from the name's prefix.
+		{"search", "prod", "search", "ghcr.io/shop/search:1.2.0", "argocd/search-prod.yaml", 12, model.KindArgoHelmValues},
+		// ApplicationSet list elements: the tag is written in the element.
+		{"web", "dev", "frontend", "ghcr.io/shop/web:2.0.0", "argocd/web-appset.yaml", 10, model.KindArgoHelmParameter},
+		{"web", "prod", "frontend", "ghcr.io/shop/web:1.9.0", "argocd/web-appset.yaml", 12, model.KindArgoHelmParameter},
+		// goTemplate placeholders inside a kustomize.images string.
+		{"worker", "staging", "worker", "ghcr.io/shop/worker:0.7", "argocd/web-appset.yaml", 50, model.KindArgoKustomizeImages},
+	})
+	if got := res.Environments.Names(); !equal(got, "dev", "staging", "prod") {
+		t.Errorf("environments = %v", got)
+	}
+	if len(res.Problems) > 0 {
+		t.Errorf("problems: %s", problemsText(res.Problems))
+	}
+	for _, d := range res.Declared {
+		if d.App == "web" && d.Env == "dev" {
+			want := map[string]model.Position{"repository": {Line: 24, Column: 22}, "tag": {Line: 10, Column: 18}}
+			if !equalFields(d.Location.Fields, want) {
+				t.Errorf("web/dev fields %v", d.Location.Fields)
+			}
+		}
+		if d.App == "cart" && d.Workload != "Deployment/cart" {
+			t.Errorf("cart/%s workload %q", d.Env, d.Workload)
+		}
+	}
+}
+
+func TestSplitParameter(t *testing.T) {
+	for _, tc := range []struct{ name, path, part string }{
+		{"image.tag", "image", "tag"},
+		{"frontend.image.repository", "frontend.image", "repository"},
+		{"image", "image", "whole"},
+		{"api.image", "api.image", "whole"},
+		{"image.pullPolicy", "", ""},
+		{"replicaCount", "", ""},
+	} {
+		path, part, ok := splitParameter(tc.name)
+		if path != tc.path || part != tc.part || ok != (tc.part != "") {
+			t.Errorf("splitParameter(%q) = %q %q %v", tc.name, path, part, ok)
+		}
+	}
+}
