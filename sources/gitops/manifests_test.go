@@ -15,7 +15,7 @@ func TestReadPlainManifests(t *testing.T) {
 		{"search", "dev", "sidecar", "docker.io/envoyproxy/envoy@sha256:2222222222222222222222222222222222222222222222222222222222222222", "envs/dev/search.yaml", 22, m},
 		{"search", "prod", "migrate", "ghcr.io/shop/search-migrate:v0.8.0", "envs/prod/search.yaml", 12, m},
 		{"search", "prod", "api", "ghcr.io/shop/search-api:v0.8.0", "envs/prod/search.yaml", 15, m},
-		{"search", "prod", "web", "ghcr.io/shop/search-web:v0.8.0", "envs/prod/search.yaml", 28, m}, // Argo Rollout
+		{"search", "prod", "web", "ghcr.io/shop/search-web:v0.8.0", "envs/prod/search.yaml", 28, m},   // Argo Rollout
 		{"reindex", "prod", "reindex", "ghcr.io/shop/reindex:1.4.2", "envs/prod/jobs.yaml", 13, m},    // CronJob, env suffix stripped
 		{"backfill", "prod", "backfill", "ghcr.io/shop/backfill:0.1.0", "envs/prod/jobs.yaml", 24, m}, // Job
 		{"node-agent", "prod", "agent", "quay.io/acme/node-agent:3.0", "envs/prod/infra.yaml", 10, m}, // DaemonSet
