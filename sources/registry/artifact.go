@@ -12,6 +12,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/ferryhq/ferry/model"
 )
 
 // The OCI keys ferry reads, from annotations first and labels second.
@@ -34,19 +36,19 @@ func (run *run) tagDigest(ctx context.Context, t target, tag string) (string, er
 				return d, nil
 			}
 		}
-		if f := run.blockedBy(t); f != nil {
-			return "", f
-		}
 		ref := t.repo.Tag(tag)
-		desc, err := t.client.puller.Head(ctx, ref)
-		if err != nil && incompleteHead(err) {
-			// Some registries leave headers out of HEAD answers; GET has them.
-			var got *remote.Descriptor
-			got, err = t.client.puller.Get(ctx, ref)
-			if err == nil {
-				desc = &got.Descriptor
+		var desc *v1.Descriptor
+		err := run.request(t, "tag "+tag, func() (err error) {
+			desc, err = t.client.puller.Head(ctx, ref)
+			if err != nil && incompleteHead(err) {
+				// Some registries leave headers out of HEAD answers; GET has them.
+				var got *remote.Descriptor
+				if got, err = t.client.puller.Get(ctx, ref); err == nil {
+					desc = &got.Descriptor
+				}
 			}
-		}
+			return err
+		})
 		if err != nil {
 			return "", err
 		}
@@ -74,9 +76,6 @@ func (run *run) artifactAt(ctx context.Context, t target, digest string, depth i
 		return a, nil
 	}
 	return run.artifacts.do(t.host+"/"+t.path+"@"+digest, func() (artifact, error) {
-		if f := run.blockedBy(t); f != nil {
-			return artifact{}, f
-		}
 		a, err := run.fetchArtifact(ctx, t, digest, depth)
 		if err == nil {
 			run.r.cache.putArtifact(digest, a)
@@ -86,7 +85,11 @@ func (run *run) artifactAt(ctx context.Context, t target, digest string, depth i
 }
 
 func (run *run) fetchArtifact(ctx context.Context, t target, digest string, depth int) (artifact, error) {
-	desc, err := t.client.puller.Get(ctx, t.repo.Digest(digest))
+	var desc *remote.Descriptor
+	err := run.request(t, "digest "+model.ShortDigest(digest), func() (err error) {
+		desc, err = t.client.puller.Get(ctx, t.repo.Digest(digest))
+		return err
+	})
 	if err != nil {
 		return artifact{}, err
 	}

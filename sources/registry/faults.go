@@ -132,7 +132,7 @@ func classifyStatus(terr *transport.Error, w what, fault func(FaultKind, string,
 	case code == http.StatusForbidden:
 		return fault(FaultForbidden, "access to %s is denied (403 Forbidden); the credentials for %s lack pull permission", w.repo, w.host)
 	case code == http.StatusNotFound:
-		return fault(FaultNotFound, "%s not found", notFoundObject(terr, w))
+		return fault(FaultNotFound, "%s", notFound(terr, w))
 	case code == http.StatusTooManyRequests:
 		return fault(FaultRateLimited, "rate limited (429 Too Many Requests); try again later")
 	case code >= 500:
@@ -152,22 +152,22 @@ func classifyExhausted(r *retriesExhausted, fault func(FaultKind, string, ...any
 	return fault(FaultServer, "server error (%d %s) after %d tries", r.status, http.StatusText(r.status), r.tries)
 }
 
-// notFoundObject says what was missing: the registry's error code tells a
+// notFound says what was missing: the registry's error code tells a
 // missing repository from a missing tag; a HEAD response has no body, so
 // there both are possible.
-func notFoundObject(terr *transport.Error, w what) string {
+func notFound(terr *transport.Error, w what) string {
 	for _, d := range terr.Errors {
 		switch d.Code {
 		case transport.NameUnknownErrorCode:
-			return "repository " + w.repo
+			return "repository " + w.repo + " not found"
 		case transport.ManifestUnknownErrorCode:
-			return w.object + " in " + w.repo
+			return w.object + " not found in " + w.repo
 		}
 	}
 	if terr.Request != nil && terr.Request.URL.Path == "/v2/" {
-		return "registry API (/v2/)"
+		return "no registry API at /v2/ (not found)"
 	}
-	return w.object + " in " + w.repo + " (or the repository does not exist)"
+	return w.object + " not found in " + w.repo + " (or the repository does not exist)"
 }
 
 func describe(w what) string {

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/go-containerregistry/pkg/name"
 
@@ -20,10 +21,48 @@ type run struct {
 
 	mu      sync.Mutex
 	blocked map[string]*Fault // "host" or "host/repo"
+	gates   map[string]*gate  // "host/repo"
+}
+
+// gate lets a repository's first request go alone: if it fails for the
+// whole repository (401, 403), the others learn it without asking again,
+// so a repository costs one token exchange even when it is refused.
+type gate struct {
+	mu     sync.Mutex
+	opened atomic.Bool
 }
 
 func newRun(r *Resolver) *run {
-	return &run{r: r, blocked: map[string]*Fault{}}
+	return &run{r: r, blocked: map[string]*Fault{}, gates: map[string]*gate{}}
+}
+
+// request runs one request (or one go-containerregistry call) on a
+// repository, unless a fault already concerns it; errors come back as faults.
+func (run *run) request(t target, object string, do func() error) error {
+	key := t.host + "/" + t.path
+	run.mu.Lock()
+	g := run.gates[key]
+	if g == nil {
+		g = &gate{}
+		run.gates[key] = g
+	}
+	run.mu.Unlock()
+	if !g.opened.Load() {
+		g.mu.Lock()
+		if g.opened.Load() {
+			g.mu.Unlock() // opened while we waited: go on side by side
+		} else {
+			defer g.mu.Unlock()
+		}
+	}
+	if f := run.blockedBy(t); f != nil {
+		return f
+	}
+	if err := do(); err != nil {
+		return run.fail(err, t, object)
+	}
+	g.opened.Store(true)
+	return nil
 }
 
 // target is one repository on one registry, ready for requests.
@@ -65,6 +104,9 @@ func (run *run) blockedBy(t target) *Fault {
 // fail classifies an error and remembers faults that concern more than the
 // one request, so the run does not repeat them.
 func (run *run) fail(err error, t target, object string) *Fault {
+	if f, ok := err.(*Fault); ok {
+		return f // classified and remembered already
+	}
 	f := classify(err, t.what(object))
 	run.mu.Lock()
 	defer run.mu.Unlock()

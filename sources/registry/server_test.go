@@ -33,12 +33,12 @@ type testRegistry struct {
 	latency time.Duration
 
 	mu       sync.Mutex
-	counts   map[string]int  // "ping", "token", "HEAD manifest", "GET manifest", "GET blob", "GET tags"
-	byRepo   map[string]int  // "shop/x GET blob"
-	tokens   map[string]int  // token exchanges per repository
+	counts   map[string]int    // "ping", "token", "HEAD manifest", "GET manifest", "GET blob", "GET tags"
+	byRepo   map[string]int    // "shop/x GET blob"
+	tokens   map[string]int    // token exchanges per repository
 	faults   map[string]*fault // by repository
-	private  map[string]bool // repositories whose token needs credentials
-	user     string          // Basic credentials the token endpoint accepts
+	private  map[string]bool   // repositories whose token is refused to everyone
+	user     string            // Basic credentials the token endpoint demands, if set
 	password string
 }
 
@@ -130,7 +130,7 @@ func (tr *testRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	tr.counts[kind]++
 	tr.byRepo[repo+" "+kind]++
 	f := tr.faults[repo]
-	inject := f != nil && (f.times == 0 || f.served < f.times)
+	inject := kind != "token" && f != nil && (f.times == 0 || f.served < f.times)
 	if inject {
 		f.served++
 	}
@@ -185,7 +185,7 @@ func (tr *testRegistry) serveToken(w http.ResponseWriter, r *http.Request) {
 	private := tr.private[repo]
 	wantUser, wantPass := tr.user, tr.password
 	tr.mu.Unlock()
-	if private && (user != wantUser || pass != wantPass || wantUser == "") {
+	if private || (wantUser != "" && (user != wantUser || pass != wantPass)) {
 		http.Error(w, `{"errors":[{"code":"UNAUTHORIZED","message":"access denied"}]}`, http.StatusUnauthorized)
 		return
 	}

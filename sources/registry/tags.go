@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
 	"github.com/ferryhq/ferry/model"
 )
 
@@ -53,7 +55,11 @@ func (r *Resolver) Tags(ctx context.Context, repository string) ([]Tag, error) {
 }
 
 func (run *run) listTags(ctx context.Context, t target) ([]string, error) {
-	lister, err := t.client.puller.Lister(ctx, t.repo)
+	var lister *remote.Lister
+	err := run.request(t, "tags", func() (err error) {
+		lister, err = t.client.puller.Lister(ctx, t.repo)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

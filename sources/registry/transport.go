@@ -113,8 +113,12 @@ func (r *Resolver) retry(req *http.Request, next http.RoundTripper) (*http.Respo
 		if err != nil || !retryable(resp.StatusCode) {
 			return resp, err
 		}
-		if n >= b.Tries || (req.Body != nil && req.GetBody == nil) {
+		if n == 1 && (b.Tries == 1 || req.Body != nil && req.GetBody == nil) {
 			return resp, nil // go-containerregistry turns the status into an error
+		}
+		if n >= b.Tries {
+			drain(resp)
+			return nil, &retriesExhausted{status: resp.StatusCode, tries: n}
 		}
 		d, ok := b.wait(resp, n)
 		drain(resp)
