@@ -1,0 +1,114 @@
+package cluster
+
+import (
+	"context"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// Watch keeps shared informers on every environment and sends a Snapshot on
+// out whenever what ferry reads changes. Each Snapshot is complete: facts of
+// every environment whose caches have synced, and the current problems of
+// all (an environment that has not synced yet contributes only problems).
+// Bursts of changes are coalesced into one Snapshot; a slow reader delays
+// Snapshots, never the informers. Watch blocks until ctx is done and does
+// not close out.
+func (s *Source) Watch(ctx context.Context, targets []Target, out chan<- Snapshot) {
+	w := &watcher{src: s, targets: targets, kick: make(chan struct{}, 1)}
+	for _, e := range s.envs {
+		ew := newEnvWatch(s, e, w.notify)
+		w.envs = append(w.envs, ew)
+		go ew.run(ctx)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.kick:
+		}
+		snap := w.snapshot()
+		select {
+		case out <- snap:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// watcher joins the environments' watches into Snapshots.
+type watcher struct {
+	src     *Source
+	targets []Target
+	envs    []*envWatch
+	kick    chan struct{}
+}
+
+// notify asks for a new Snapshot; pending requests coalesce.
+func (w *watcher) notify() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (w *watcher) snapshot() Snapshot {
+	parts := make([]envFacts, 0, len(w.envs))
+	for _, ew := range w.envs {
+		parts = append(parts, ew.facts(w.targets))
+	}
+	return w.src.merge(parts)
+}
+
+// facts returns the environment's facts, recomputed only when an informer
+// reported a change since the last call, plus its current problems.
+func (ew *envWatch) facts(targets []Target) envFacts {
+	ew.mu.Lock()
+	defer ew.mu.Unlock()
+	if ew.dirty && ew.synced {
+		ew.cached = ew.src.factsFor(ew.e, ew.inventory(), targets)
+		ew.dirty = false
+	}
+	out := envFacts{live: ew.cached.live, controllers: ew.cached.controllers}
+	if len(ew.problems) > 0 {
+		out.problems = ew.problemList()
+	} else {
+		out.problems = ew.cached.problems
+	}
+	return out
+}
+
+// problemList returns the watch problems in a stable order.
+func (ew *envWatch) problemList() []model.CellProblem {
+	var out []model.CellProblem
+	for _, r := range ew.resources {
+		if msg, ok := ew.problems[r.name]; ok {
+			out = append(out, envProblem(ew.e.env, msg))
+		}
+	}
+	return out
+}
+
+// setProblem records (msg != "") or clears a failing resource and reports
+// whether anything changed.
+func (ew *envWatch) setProblem(resource, msg string) bool {
+	ew.mu.Lock()
+	defer ew.mu.Unlock()
+	old, had := ew.problems[resource]
+	switch {
+	case msg == "" && had:
+		delete(ew.problems, resource)
+		return true
+	case msg != "" && old != msg:
+		ew.problems[resource] = msg
+		return true
+	}
+	return false
+}
+
+func (ew *envWatch) markDirty() {
+	ew.mu.Lock()
+	ew.dirty = true
+	ew.mu.Unlock()
+	ew.notify()
+}
+
