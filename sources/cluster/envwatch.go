@@ -145,7 +145,10 @@ func (ew *envWatch) coreResources() []*watched {
 				inv.workloads = append(inv.workloads, fromDeployment(o.(*appsv1.Deployment)))
 			}},
 		{name: "statefulsets", core: true, informer: f.Apps().V1().StatefulSets().Informer(),
-			probe: func(ctx context.Context) error { _, err := kube.AppsV1().StatefulSets(ns).List(ctx, limit1); return err },
+			probe: func(ctx context.Context) error {
+				_, err := kube.AppsV1().StatefulSets(ns).List(ctx, limit1)
+				return err
+			},
 			add: func(inv *inventory, o any) {
 				inv.workloads = append(inv.workloads, fromStatefulSet(o.(*appsv1.StatefulSet)))
 			}},
@@ -175,7 +178,9 @@ func (ew *envWatch) customResources(served map[schema.GroupVersionResource]bool)
 		w := &watched{name: gvr.Resource, core: gvr == rolloutsGVR, informer: inf,
 			probe: func(ctx context.Context) error { _, err := res.List(ctx, metav1.ListOptions{Limit: 1}); return err }}
 		if gvr == rolloutsGVR {
-			w.add = func(inv *inventory, o any) { inv.workloads = append(inv.workloads, fromRollout(o.(*unstructured.Unstructured))) }
+			w.add = func(inv *inventory, o any) {
+				inv.workloads = append(inv.workloads, fromRollout(o.(*unstructured.Unstructured)))
+			}
 		} else {
 			w.add = func(inv *inventory, o any) {
 				if c, ok := fromController(gvr, o.(*unstructured.Unstructured)); ok {

@@ -111,4 +111,3 @@ func (ew *envWatch) markDirty() {
 	ew.mu.Unlock()
 	ew.notify()
 }
-
