@@ -1,0 +1,250 @@
+package gitops
+
+import (
+	"os"
+	"path"
+	"regexp"
+	"strings"
+	"sync"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// FoundImage is one image a kustomize overlay deploys, with where a
+// promotion would write it.
+type FoundImage struct {
+	Name      string         // container name, or values key ("" for a top-level values image)
+	Ref       model.ImageRef // parsed with sources/imageref
+	Location  model.Location // File/Line/Column/Kind/Path/Fields/Setter
+	Inherited string         // file the value comes from when the overlay only inherits it
+	Workload  string         // "Deployment/search-api" (name after namePrefix/Suffix)
+	AppLabel  string         // app.kubernetes.io/name or app.kubernetes.io/instance label, or ""
+}
+
+// BuildOverlay builds the kustomization in dir (repo-relative) over the tree and returns
+// every image the built output would deploy (workload containers and Flux HelmRelease
+// spec.values images), each with where a promotion would write it.
+//
+// Builds are serialised: krusty keeps global state (its OpenAPI schema) and
+// the in-memory filesystem shared by the builds of one tree is not safe for
+// concurrent use.
+func BuildOverlay(t *Tree, dir string) ([]FoundImage, []model.Problem) {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	c := cacheFor(t)
+	dir = cleanDir(dir)
+	k := c.kust(dir)
+	if k == nil {
+		return nil, []model.Problem{{Source: "git", File: dir,
+			Message: "no kustomization.yaml in this directory"}}
+	}
+	key := c.inputKey(k)
+	r, ok := buildResults[key]
+	if !ok {
+		r = c.build(k)
+		rememberBuild(key, r)
+	}
+	return r.copy()
+}
+
+// build runs krusty on an overlay and locates the images of its output.
+func (c *kustCache) build(k *kustFile) buildResult {
+	if problems := c.unbuildable(k); len(problems) > 0 {
+		return buildResult{problems: problems}
+	}
+	m, err := c.run(k)
+	if err != nil {
+		return buildResult{problems: []model.Problem{c.buildProblem(k, err)}}
+	}
+	b := overlayBuild{c: c, overlay: k}
+	images, problems := b.found(builtImages(m))
+	return buildResult{images: images, problems: problems}
+}
+
+func cleanDir(dir string) string {
+	dir = path.Clean(strings.TrimPrefix(dir, "/"))
+	if dir == "." {
+		return ""
+	}
+	return dir
+}
+
+var (
+	buildMu   sync.Mutex
+	lastCache *kustCache
+)
+
+// kustCache holds what the builds of one tree share: the in-memory
+// filesystem krusty reads, and parsed kustomizations and resource files.
+// Discovery builds every overlay of one tree in a row, so one cache (the
+// last tree's) is enough and nothing accumulates.
+type kustCache struct {
+	tree       *Tree
+	fs         filesys.FileSystem
+	kustomizer *krusty.Kustomizer
+	kusts      map[string]*kustFile // by directory; nil when it has none
+	docs       map[string][]Doc
+	tops       []string
+}
+
+// topDirs returns the tree's top-level names, each followed by "/".
+func (c *kustCache) topDirs() []string {
+	if c.tops == nil {
+		seen := map[string]bool{}
+		for _, p := range c.tree.Paths() {
+			if top, _, ok := strings.Cut(p, "/"); ok && !seen[top] {
+				seen[top] = true
+				c.tops = append(c.tops, top+"/")
+			}
+		}
+	}
+	return c.tops
+}
+
+func cacheFor(t *Tree) *kustCache {
+	if lastCache != nil && lastCache.tree == t {
+		return lastCache
+	}
+	opts := krusty.MakeDefaultOptions()
+	// Like Flux's kustomize-controller: files outside an overlay's
+	// directory (shared patches) may be read.
+	opts.LoadRestrictions = types.LoadRestrictionsNone
+	lastCache = &kustCache{tree: t, kustomizer: krusty.MakeKustomizer(opts),
+		kusts: map[string]*kustFile{}, docs: map[string][]Doc{}}
+	return lastCache
+}
+
+// kust returns the parsed kustomization of dir, or nil.
+func (c *kustCache) kust(dir string) *kustFile {
+	k, ok := c.kusts[dir]
+	if !ok {
+		k = readKustFile(c.tree, dir)
+		c.kusts[dir] = k
+	}
+	return k
+}
+
+// fileDocs returns the parsed documents of a tree file.
+func (c *kustCache) fileDocs(file string) []Doc {
+	docs, ok := c.docs[file]
+	if !ok {
+		data, _ := c.tree.Read(file)
+		docs, _ = ParseDocs(file, data)
+		c.docs[file] = docs
+	}
+	return docs
+}
+
+// unbuildable reports what stops ferry from building an overlay before
+// krusty runs: YAML errors in its kustomizations and remote resources,
+// which krusty would fetch over the network.
+func (c *kustCache) unbuildable(overlay *kustFile) []model.Problem {
+	var problems []model.Problem
+	c.walk(overlay, func(k *kustFile) {
+		problems = append(problems, k.Problems...)
+		for _, r := range k.Resources {
+			if r.Remote {
+				problems = append(problems, model.Problem{Source: "git", File: k.File,
+					Line: r.Node.Line, Message: "remote bases are not read: " + r.Value})
+			}
+		}
+	})
+	return problems
+}
+
+// walk visits a kustomization and every local kustomization it includes,
+// each once.
+func (c *kustCache) walk(k *kustFile, visit func(*kustFile)) {
+	seen := map[string]bool{}
+	var rec func(*kustFile)
+	rec = func(k *kustFile) {
+		if seen[k.Dir] {
+			return
+		}
+		seen[k.Dir] = true
+		visit(k)
+		for _, r := range k.Resources {
+			if sub := c.kust(r.Path); r.IsDir && sub != nil {
+				rec(sub)
+			}
+		}
+	}
+	rec(k)
+}
+
+// run builds the overlay with krusty.
+func (c *kustCache) run(k *kustFile) (resmap.ResMap, error) {
+	if c.fs == nil {
+		c.fs = inMemory(c.tree)
+	}
+	var m resmap.ResMap
+	var err error
+	quietStderr(func() { m, err = c.kustomizer.Run(c.fs, "/"+k.Dir) })
+	return m, err
+}
+
+// inMemory copies the tree into the filesystem krusty reads. It is made
+// only when some overlay of the tree is not in the results cache.
+func inMemory(t *Tree) filesys.FileSystem {
+	fs := filesys.MakeFsInMemory()
+	for p, data := range t.Files() {
+		// An error means a path the in-memory filesystem cannot hold
+		// (a file where a directory should be); krusty then reports the
+		// missing file on the overlay that needs it.
+		_ = fs.WriteFile("/"+p, data)
+	}
+	return fs
+}
+
+// quietStderr runs fn with os.Stderr pointed at the null device: krusty
+// prints deprecation warnings ("'patchesStrategicMerge' is deprecated")
+// straight to os.Stderr, which would tear through the terminal UI. Builds
+// hold buildMu, so only one swaps it at a time.
+func quietStderr(fn func()) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		fn()
+		return
+	}
+	saved := os.Stderr
+	os.Stderr = null
+	defer func() {
+		os.Stderr = saved
+		null.Close()
+	}()
+	fn()
+}
+
+// buildProblem turns a krusty error into a problem on the kustomization.
+func (c *kustCache) buildProblem(k *kustFile, err error) model.Problem {
+	msg := err.Error()
+	// The in-memory filesystem roots repo paths at "/"; say them as the
+	// user writes them.
+	for _, top := range c.topDirs() {
+		for _, before := range []string{"'", " ", "\"", "("} {
+			msg = strings.ReplaceAll(msg, before+"/"+top, before+top)
+		}
+	}
+	k.patchDocs(c.tree)
+	return model.Problem{Source: "git", File: k.File, Line: k.entryLine(msg),
+		Message: "kustomize build failed: " + plainBuildError(msg)}
+}
+
+// missingResource matches krusty's report of a resources: entry that is
+// neither a file nor a directory.
+var missingResource = regexp.MustCompile(`accumulating resources from '([^']+)': '([^']+)' doesn't exist`)
+
+// plainBuildError shortens krusty's nested error for the common case of a
+// missing resource; other errors are kept whole, since their detail is the
+// reason.
+func plainBuildError(msg string) string {
+	if m := missingResource.FindStringSubmatch(msg); m != nil {
+		return "resource " + m[1] + " not found (" + m[2] + " does not exist)"
+	}
+	return msg
+}

@@ -1,0 +1,104 @@
+package gitops
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"maps"
+	"path"
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// A krusty build costs milliseconds, so results are kept by the hash of
+// everything the build reads: a refresh at a new commit, or a walk through
+// history, rebuilds only the overlays whose inputs changed.
+
+// buildResult is what BuildOverlay returns for one overlay.
+type buildResult struct {
+	images   []FoundImage
+	problems []model.Problem
+}
+
+// maxCachedBuilds bounds the results kept; past it the cache starts over.
+const maxCachedBuilds = 20000
+
+var buildResults = map[[sha256.Size]byte]buildResult{}
+
+// resetBuildResults forgets every cached build (benchmarks start cold).
+func resetBuildResults() {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	buildResults = map[[sha256.Size]byte]buildResult{}
+	lastCache = nil
+}
+
+func rememberBuild(key [sha256.Size]byte, r buildResult) {
+	if len(buildResults) >= maxCachedBuilds {
+		buildResults = map[[sha256.Size]byte]buildResult{}
+	}
+	buildResults[key] = r
+}
+
+// copy returns a result the caller may modify.
+func (r buildResult) copy() ([]FoundImage, []model.Problem) {
+	images := slices.Clone(r.images)
+	for i := range images {
+		images[i].Location.Fields = maps.Clone(images[i].Location.Fields)
+	}
+	return images, slices.Clone(r.problems)
+}
+
+// inputKey hashes the overlay's directory and every file its build may
+// read: all files below each kustomization it includes, and any file or
+// directory outside them that a kustomization names (shared patches,
+// generator files).
+func (c *kustCache) inputKey(overlay *kustFile) [sha256.Size]byte {
+	files := map[string]bool{}
+	addDir := func(dir string) {
+		for _, p := range c.tree.Under(dir) {
+			files[p] = true
+		}
+	}
+	c.walk(overlay, func(k *kustFile) {
+		addDir(k.Dir)
+		eachScalar(k.Root, func(v string) {
+			if p := path.Join(k.Dir, v); c.tree.Has(p) {
+				files[p] = true
+			} else if isRemote(v) || len(v) > 256 {
+				return
+			} else if under := c.tree.Under(p); len(under) > 0 && p != k.Dir {
+				addDir(p)
+			}
+		})
+	})
+	h := sha256.New()
+	h.Write([]byte(overlay.Dir))
+	var size [8]byte
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		data, _ := c.tree.Read(p)
+		binary.LittleEndian.PutUint64(size[:], uint64(len(data)))
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+		h.Write(size[:])
+		h.Write(data)
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
+}
+
+// eachScalar calls fn with every scalar value in a node tree.
+func eachScalar(n *yaml.Node, fn func(string)) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		fn(n.Value)
+	}
+	for _, c := range n.Content {
+		eachScalar(c, fn)
+	}
+}

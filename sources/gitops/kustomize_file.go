@@ -1,0 +1,166 @@
+package gitops
+
+import (
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// kustomizeFileNames are the file names kustomize looks for in a directory,
+// in its own order of preference.
+var kustomizeFileNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// kustFile is one kustomization file read for locating images: the entries
+// ferry needs to say which file sets an image. krusty does the real build.
+type kustFile struct {
+	Dir  string // repo-relative directory
+	File string // repo-relative kustomization file
+	Data []byte
+	Root *yaml.Node
+
+	Images []imageEntry
+	// Resources lists resources, bases and components in file order.
+	Resources []resourceEntry
+	Problems  []model.Problem
+
+	// Patches are read on first use (patchDocs): a cached build needs
+	// only the kustomization itself.
+	Patches     []patchDoc
+	patchesRead bool
+}
+
+// patchDocs returns the kustomization's patches, reading them once.
+func (k *kustFile) patchDocs(t *Tree) []patchDoc {
+	if !k.patchesRead && k.Root != nil {
+		k.readPatches(t)
+	}
+	k.patchesRead = true
+	return k.Patches
+}
+
+// imageEntry is one item of a kustomization's images: list.
+type imageEntry struct {
+	Index                         int
+	Node                          *yaml.Node
+	Name, NewName, NewTag, Digest *yaml.Node
+}
+
+// resourceEntry is one resources:/bases:/components: item.
+type resourceEntry struct {
+	Node   *yaml.Node
+	Value  string
+	Path   string // repo-relative, cleaned
+	IsDir  bool   // a directory of the tree (a base or component)
+	IsFile bool
+	Remote bool // a URL kustomize would fetch: ferry does not
+	// Component marks a components: entry, whose patches and images apply
+	// to the including kustomization's resources.
+	Component bool
+}
+
+// findKustomization returns the kustomization file of dir, or "".
+func findKustomization(t *Tree, dir string) string {
+	for _, n := range kustomizeFileNames {
+		if p := path.Join(dir, n); t.Has(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// readKustFile parses the kustomization in dir; nil when there is none.
+func readKustFile(t *Tree, dir string) *kustFile {
+	file := findKustomization(t, dir)
+	if file == "" {
+		return nil
+	}
+	data, _ := t.Read(file)
+	k := &kustFile{Dir: dir, File: file, Data: data}
+	docs, problem := ParseDocs(file, data)
+	if problem != nil {
+		k.Problems = append(k.Problems, *problem)
+	}
+	if len(docs) == 0 || docs[0].Root.Kind != yaml.MappingNode {
+		return k
+	}
+	k.Root = docs[0].Root
+	k.readImages()
+	for _, key := range []string{"resources", "bases", "components"} {
+		k.readResources(t, Get(k.Root, key), key == "components")
+	}
+	return k
+}
+
+func (k *kustFile) readImages() {
+	list := Get(k.Root, "images")
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return
+	}
+	for i, item := range list.Content {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		k.Images = append(k.Images, imageEntry{
+			Index: i, Node: item,
+			Name:    scalarAt(item, "name"),
+			NewName: scalarAt(item, "newName"),
+			NewTag:  scalarAt(item, "newTag"),
+			Digest:  scalarAt(item, "digest"),
+		})
+	}
+}
+
+func (k *kustFile) readResources(t *Tree, list *yaml.Node, component bool) {
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, item := range list.Content {
+		if item.Kind != yaml.ScalarNode || item.Value == "" {
+			continue
+		}
+		e := resourceEntry{Node: item, Value: item.Value, Component: component}
+		if isRemote(item.Value) {
+			e.Remote = true
+		} else {
+			e.Path = path.Join(k.Dir, item.Value)
+			e.IsFile = t.Has(e.Path)
+			e.IsDir = !e.IsFile && len(t.Under(e.Path)) > 0
+		}
+		k.Resources = append(k.Resources, e)
+	}
+}
+
+// isRemote reports whether a resource entry names something kustomize would
+// fetch over the network (a git repository or an HTTP URL).
+func isRemote(v string) bool {
+	for _, s := range []string{"://", "?ref=", "?version=", "?timeout=", "?submodules="} {
+		if strings.Contains(v, s) {
+			return true
+		}
+	}
+	for _, p := range []string{"git@", "git::", "github.com/", "gitlab.com/", "bitbucket.org/", "ssh:"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// entryLine returns the line of a kustomization entry whose value occurs in
+// text (an error message), so a build error can point at it; 0 if none.
+func (k *kustFile) entryLine(text string) int {
+	for _, r := range k.Resources {
+		if strings.Contains(text, "'"+r.Value+"'") || strings.Contains(text, r.Path) {
+			return r.Node.Line
+		}
+	}
+	for _, p := range k.Patches {
+		if p.Entry != nil && p.Inline == nil && strings.Contains(text, p.File) {
+			return p.Entry.Line
+		}
+	}
+	return 0
+}

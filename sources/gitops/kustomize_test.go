@@ -1,0 +1,266 @@
+package gitops
+
+import (
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// wantImage is what a test expects of one FoundImage.
+type wantImage struct {
+	name, ref, workload string
+	kind                model.FieldKind
+	file                string
+	line                int
+	inherited           string
+}
+
+func checkImages(t *testing.T, dir string, got []FoundImage, want []wantImage) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: got %d images, want %d: %+v", dir, len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		gotImage := wantImage{name: g.Name, ref: g.Ref.String(), workload: g.Workload, kind: g.Location.Kind,
+			file: g.Location.File, line: g.Location.Line, inherited: g.Inherited}
+		if gotImage != w {
+			t.Errorf("%s image %d:\n got  %+v\n want %+v", dir, i, gotImage, w)
+		}
+	}
+}
+
+const (
+	searchBase   = "apps/search/base/deployment.yaml"
+	searchCron   = "apps/search/base/cronjob.yaml"
+	stagingAPI   = "registry.example.org/shop/search-api@sha256:3f1c7e2a9b8d4c6e5f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6"
+	addImages    = model.KindKustomizeAddImages
+	imagesEntry  = model.KindKustomizeImages
+	patchKind    = model.KindKustomizePatch
+	overlaysRoot = "apps/search/overlays/"
+)
+
+func TestBuildOverlayImagesEntries(t *testing.T) {
+	tree := loadTreeDir(t, "../../testdata/repos/kustomize-images")
+	k := func(env string) string { return overlaysRoot + env + "/kustomization.yaml" }
+	cases := map[string][]wantImage{
+		overlaysRoot + "dev": {
+			{"migrate", "registry.example.org/shop/search-migrate:1.0.0", "Deployment/dev-search-api", addImages, k("dev"), 0, searchBase},
+			{"api", "registry.example.org/shop/search-api:1.2.0", "Deployment/dev-search-api", imagesEntry, k("dev"), 7, ""},
+			{"reindex", "registry.example.org/shop/search-api:1.2.0", "CronJob/dev-search-reindex", imagesEntry, k("dev"), 7, ""},
+		},
+		overlaysRoot + "staging": {
+			{"migrate", "registry.example.org/shop/search-migrate:1.1.0", "Deployment/search-api-staging", imagesEntry, k("staging"), 7, ""},
+			{"api", stagingAPI, "Deployment/search-api-staging", imagesEntry, k("staging"), 9, ""},
+			{"reindex", stagingAPI, "CronJob/search-reindex-staging", imagesEntry, k("staging"), 9, ""},
+		},
+		overlaysRoot + "prod": {
+			{"migrate", "registry.example.org/shop/search-migrate:1.0.0", "Deployment/search-api", addImages, k("prod"), 0, searchBase},
+			{"api", "mirror.example.org/shop/search-api:1.1.0", "Deployment/search-api", imagesEntry, k("prod"), 8, ""},
+			{"reindex", "mirror.example.org/shop/search-api:1.1.0", "CronJob/search-reindex", imagesEntry, k("prod"), 8, ""},
+		},
+		overlaysRoot + "qa": {
+			{"migrate", "registry.example.org/shop/search-migrate:1.0.0", "Deployment/search-api", addImages, k("qa"), 0, searchBase},
+			{"api", "registry.example.org/shop/search-api:1.0.0", "Deployment/search-api", addImages, k("qa"), 0, searchBase},
+			{"reindex", "registry.example.org/shop/search-api:1.0.0", "CronJob/search-reindex", addImages, k("qa"), 0, searchCron},
+		},
+		// The base's own images: entry is where the inherited value is set.
+		"apps/cart/overlays/prod": {
+			{"cart", "ghcr.io/shop/cart:3.0.0", "Deployment/cart", addImages, "apps/cart/overlays/prod/kustomization.yaml", 0, "apps/cart/base/kustomization.yaml"},
+		},
+	}
+	for dir, want := range cases {
+		got, problems := BuildOverlay(tree, dir)
+		if len(problems) > 0 {
+			t.Errorf("%s: unexpected problems %v", dir, problems)
+		}
+		checkImages(t, dir, got, want)
+	}
+}
+
+func TestBuildOverlayImagesEntryFields(t *testing.T) {
+	tree := loadTreeDir(t, "../../testdata/repos/kustomize-images")
+	got, _ := BuildOverlay(tree, overlaysRoot+"prod")
+	api := got[1].Location
+	want := map[string]model.Position{"name": {Line: 8, Column: 11}, "newName": {Line: 9, Column: 14}, "newTag": {Line: 10, Column: 13}}
+	if !reflect.DeepEqual(api.Fields, want) || api.Path != "images[0]" || api.Column != 5 {
+		t.Errorf("prod api location = %+v, want images[0] at column 5 with fields %v", api, want)
+	}
+	if api.Setter != `{"$imagepolicy": "flux-system:search-api:tag"}` {
+		t.Errorf("prod api setter = %q", api.Setter)
+	}
+	if got[1].AppLabel != "search" || got[2].AppLabel != "" {
+		t.Errorf("app labels = %q, %q; want search and none", got[1].AppLabel, got[2].AppLabel)
+	}
+	staging, _ := BuildOverlay(tree, overlaysRoot+"staging")
+	if f := staging[1].Location.Fields; f["digest"] != (model.Position{Line: 10, Column: 13}) || len(f) != 2 {
+		t.Errorf("staging api fields = %v, want name and digest (10:13)", f)
+	}
+}
+
+func TestBuildOverlayPatches(t *testing.T) {
+	tree := loadTreeDir(t, "../../testdata/repos/kustomize-patches")
+	const (
+		web     = "apps/web/overlays/"
+		base    = "apps/web/base/deployment.yaml"
+		release = "apps/web/base/helmrelease.yaml"
+	)
+	k := func(env string) string { return web + env + "/kustomization.yaml" }
+	cases := map[string][]wantImage{
+		web + "dev": {
+			{"web", "ghcr.io/shop/web:1.1.0", "Deployment/dev-web", patchKind, web + "dev/web-image.yaml", 10, ""},
+			{"proxy", "ghcr.io/shop/proxy:2.0.0", "Deployment/dev-web", addImages, k("dev"), 0, base},
+			{"", "ghcr.io/shop/cache:5.1.0", "HelmRelease/dev-web-cache", patchKind, web + "dev/cache-values.yaml", 8, ""},
+			{"exporter", "ghcr.io/shop/cache-exporter:0.3.0", "HelmRelease/dev-web-cache", patchKind, k("dev"), 0, release},
+		},
+		web + "staging": {
+			// inline patch: lines of the kustomization itself
+			{"web", "ghcr.io/shop/web:1.2.0-rc.1", "Deployment/web", patchKind, k("staging"), 19, ""},
+			{"proxy", "ghcr.io/shop/proxy:2.2.0", "Deployment/web", patchKind, web + "staging/proxy-json6902.yaml", 3, ""},
+			{"", "ghcr.io/shop/cache:5.0.0", "HelmRelease/web-cache", patchKind, k("staging"), 0, release},
+			{"exporter", "ghcr.io/shop/cache-exporter:0.3.0", "HelmRelease/web-cache", patchKind, k("staging"), 0, release},
+		},
+		web + "prod": {
+			// the shared patch (outside the overlay) reorders the containers
+			{"proxy", "ghcr.io/shop/proxy:2.1.0", "Deployment/prod-web", addImages, k("prod"), 0, "apps/web/patches/proxy-image.yaml"},
+			{"web", "ghcr.io/shop/web:1.0.3", "Deployment/prod-web", patchKind, web + "prod/web-image.json", 2, ""},
+			{"exporter", "ghcr.io/shop/cache-exporter:0.3.0", "HelmRelease/prod-web-cache", patchKind, k("prod"), 0, release},
+			{"", "ghcr.io/shop/cache:5.0.1", "HelmRelease/prod-web-cache", patchKind, k("prod"), 13, ""},
+		},
+	}
+	for dir, want := range cases {
+		got, problems := BuildOverlay(tree, dir)
+		if len(problems) > 0 {
+			t.Errorf("%s: unexpected problems %v", dir, problems)
+		}
+		checkImages(t, dir, got, want)
+	}
+}
+
+func TestBuildOverlayPatchPositionsAndSetters(t *testing.T) {
+	tree := loadTreeDir(t, "../../testdata/repos/kustomize-patches")
+	at := func(dir string, i int) model.Location {
+		got, _ := BuildOverlay(tree, "apps/web/overlays/"+dir)
+		return got[i].Location
+	}
+	cases := []struct {
+		name   string
+		loc    model.Location
+		field  string
+		pos    model.Position
+		setter string
+	}{
+		{"strategic-merge file", at("dev", 0), "image", model.Position{Line: 10, Column: 18}, ""},
+		{"values patch with marker", at("dev", 2), "tag", model.Position{Line: 8, Column: 12}, `{"$imagepolicy": "flux-system:cache-dev:tag"}`},
+		{"inline block patch", at("staging", 0), "image", model.Position{Line: 19, Column: 24}, ""},
+		{"JSON 6902 YAML file", at("staging", 1), "image", model.Position{Line: 3, Column: 10}, ""},
+		// the base's marker: automation writes the value this overlay inherits
+		{"inherited values", at("staging", 2), "", model.Position{}, `{"$imagepolicy": "flux-system:cache:tag"}`},
+		{"JSON 6902 JSON file", at("prod", 1), "image", model.Position{Line: 2, Column: 80}, ""},
+		{"inline one-line JSON 6902", at("prod", 3), "tag", model.Position{Line: 13, Column: 75}, ""},
+	}
+	for _, c := range cases {
+		if c.field != "" && c.loc.Fields[c.field] != c.pos {
+			t.Errorf("%s: field %s at %v, want %v (location %+v)", c.name, c.field, c.loc.Fields[c.field], c.pos, c.loc)
+		}
+		if c.loc.Setter != c.setter {
+			t.Errorf("%s: setter %q, want %q", c.name, c.loc.Setter, c.setter)
+		}
+	}
+}
+
+func TestBuildOverlayProblems(t *testing.T) {
+	tree := loadTreeDir(t, "../../testdata/repos/kustomize-patches")
+	cases := []struct {
+		dir, file string
+		line      int
+		message   string
+	}{
+		{"apps/web/overlays/remote", "apps/web/overlays/remote/kustomization.yaml", 5,
+			"remote bases are not read: github.com/example/platform//monitoring?ref=v1.4.0"},
+		{"apps/web/overlays/broken", "apps/web/overlays/broken/kustomization.yaml", 5,
+			"kustomize build failed: resource service.yaml not found (apps/web/overlays/broken/service.yaml does not exist)"},
+		{"apps/web", "apps/web", 0, "no kustomization.yaml in this directory"},
+	}
+	for _, c := range cases {
+		images, problems := BuildOverlay(tree, c.dir)
+		want := []model.Problem{{Source: "git", File: c.file, Line: c.line, Message: c.message}}
+		if len(images) != 0 || !reflect.DeepEqual(problems, want) {
+			t.Errorf("%s: got %v images, problems %+v; want %+v", c.dir, images, problems, want)
+		}
+	}
+}
+
+func TestBuildOverlayInvalidImageReference(t *testing.T) {
+	tree := NewTree("", map[string][]byte{
+		"envs/dev/api/kustomization.yaml": []byte("resources:\n  - deploy.yaml\n"),
+		"envs/dev/api/deploy.yaml": []byte(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: registry.example.org/Shop/API:1.0
+        - name: ok
+          image: registry.example.org/shop/ok:1.0
+`),
+	})
+	images, problems := BuildOverlay(tree, "envs/dev/api")
+	if len(images) != 1 || images[0].Name != "ok" || images[0].Location.Kind != model.KindManifest ||
+		images[0].Location.File != "envs/dev/api/deploy.yaml" || images[0].Location.Line != 12 {
+		t.Errorf("images = %+v, want only container ok, a manifest field at deploy.yaml:12", images)
+	}
+	if len(problems) != 1 || problems[0].File != "envs/dev/api/deploy.yaml" || problems[0].Line != 10 ||
+		!strings.Contains(problems[0].Message, "invalid image reference") {
+		t.Errorf("problems = %+v, want an invalid reference at deploy.yaml:10", problems)
+	}
+}
+
+// krusty prints deprecation warnings straight to os.Stderr; none may reach
+// the terminal.
+func TestBuildOverlayWritesNothingToStderr(t *testing.T) {
+	resetBuildResults()
+	tree := loadTreeDir(t, "../../testdata/repos/kustomize-patches")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	_, problems := BuildOverlay(tree, "apps/web/overlays/staging") // uses patchesJson6902
+	os.Stderr = saved
+	w.Close()
+	out, _ := io.ReadAll(r)
+	if len(problems) > 0 || len(out) > 0 {
+		t.Errorf("problems %v; stderr got %q, want nothing", problems, out)
+	}
+}
+
+// A new tree with the same files answers from the results cache; a changed
+// base file is seen by every overlay that includes it.
+func TestBuildOverlayCacheFollowsInputs(t *testing.T) {
+	dir := "../../testdata/repos/kustomize-images"
+	first, _ := BuildOverlay(loadTreeDir(t, dir), overlaysRoot+"qa")
+	again, _ := BuildOverlay(loadTreeDir(t, dir), overlaysRoot+"qa")
+	if !reflect.DeepEqual(first, again) {
+		t.Errorf("same files, different results:\n%+v\n%+v", first, again)
+	}
+	changed := loadTreeDir(t, dir)
+	base := changed.Files()[searchBase]
+	changed.Files()[searchBase] = []byte(strings.Replace(string(base), "search-api:1.0.0", "search-api:1.0.1", 1))
+	after, _ := BuildOverlay(changed, overlaysRoot+"qa")
+	if got := after[1].Ref.Tag; got != "1.0.1" {
+		t.Errorf("after changing the base, qa api tag = %q, want 1.0.1", got)
+	}
+	prod, _ := BuildOverlay(changed, overlaysRoot+"prod") // its own entry still wins
+	if got := prod[1].Ref.Tag; got != "1.1.0" {
+		t.Errorf("prod api tag = %q, want 1.1.0", got)
+	}
+}
