@@ -1,0 +1,109 @@
+package cluster_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryhq/ferry/internal/kubetest"
+	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/cluster"
+)
+
+// ferrySource builds a Source the way ferry does: from a kubeconfig file,
+// whose contexts authenticate as the ferry user unless they say otherwise.
+func ferrySource(t *testing.T, s *kubetest.Server, o cluster.Options, contexts ...kubetest.Context) *cluster.Source {
+	t.Helper()
+	path, err := s.WriteKubeconfig(strings.ReplaceAll(t.Name(), "/", "-")+".kubeconfig", contexts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Kubeconfig = path
+	o.Logf = t.Logf
+	src, problems := cluster.New(o)
+	if len(problems) > 0 {
+		t.Fatalf("New: %v", problems)
+	}
+	return src
+}
+
+// env is an environment reading one namespace through one context.
+func env(name, context, namespace string) model.Environment {
+	return model.Environment{Name: name, Kube: model.KubeTarget{Context: context, Namespace: namespace}}
+}
+
+func declared(app, env, name, repo, digest string) model.Declared {
+	return model.Declared{App: app, Env: env, Name: name,
+		Ref: model.ImageRef{Repository: repo, Tag: "1", Digest: digest}}
+}
+
+// watch runs Watch until the test ends and returns its Snapshots.
+func watch(t *testing.T, src *cluster.Source, targets []cluster.Target) <-chan cluster.Snapshot {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan cluster.Snapshot)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		src.Watch(ctx, targets, out)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return out
+}
+
+// waitFor reads Snapshots until one satisfies ok. The deadline only turns
+// a hang into a failure; nothing is timed.
+func waitFor(t *testing.T, snaps <-chan cluster.Snapshot, what string, ok func(cluster.Snapshot) bool) cluster.Snapshot {
+	t.Helper()
+	deadline := time.After(3 * time.Minute)
+	var last cluster.Snapshot
+	for {
+		select {
+		case s := <-snaps:
+			if ok(s) {
+				return s
+			}
+			last = s
+		case <-deadline:
+			t.Fatalf("no snapshot with %s; last: %s", what, describeSnap(last))
+		}
+	}
+}
+
+func describeSnap(s cluster.Snapshot) string {
+	var b strings.Builder
+	for k, v := range s.Live {
+		fmt.Fprintf(&b, "live %v=%+v; ", k, v)
+	}
+	for k, v := range s.Controllers {
+		fmt.Fprintf(&b, "controller %v=%+v; ", k, v)
+	}
+	for _, p := range s.Problems {
+		fmt.Fprintf(&b, "problem %v: %s; ", p.CellKey, p.Message)
+	}
+	return b.String()
+}
+
+// problemsOn returns the messages of problems on an environment's column.
+func problemsOn(s cluster.Snapshot, env string) []string {
+	var out []string
+	for _, p := range s.Problems {
+		if p.Env == env && p.App == "" {
+			out = append(out, p.Message)
+		}
+	}
+	return out
+}
+
+func sameCounts(got, want map[string]int) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for k, v := range want {
+		if got[k] != v {
+			return false
+		}
+	}
+	return true
+}
