@@ -36,8 +36,9 @@ type envWatch struct {
 
 // watched is one informer and how its objects enter the inventory.
 type watched struct {
-	name     string
-	core     bool // failures are problems on the column; sync is awaited
+	name      string
+	namespace string // "" for all namespaces
+	core      bool   // failures are problems on the column; sync is awaited
 	informer cache.SharedIndexInformer
 	probe    func(ctx context.Context) error // cheap read: is it readable again?
 	add      func(inv *inventory, obj any)
@@ -135,7 +136,7 @@ func (ew *envWatch) coreResources() []*watched {
 	f := informers.NewSharedInformerFactoryWithOptions(ew.e.Kube, 0, opts...)
 	ns, kube := ew.e.Namespace, ew.e.Kube
 	limit1 := metav1.ListOptions{Limit: 1}
-	return []*watched{
+	core := []*watched{
 		{name: "pods", core: true, informer: f.Core().V1().Pods().Informer(),
 			probe: func(ctx context.Context) error { _, err := kube.CoreV1().Pods(ns).List(ctx, limit1); return err },
 			add:   func(inv *inventory, o any) { inv.pods = append(inv.pods, o.(*corev1.Pod)) }},
@@ -158,6 +159,10 @@ func (ew *envWatch) coreResources() []*watched {
 				inv.workloads = append(inv.workloads, fromDaemonSet(o.(*appsv1.DaemonSet)))
 			}},
 	}
+	for _, w := range core {
+		w.namespace = ns
+	}
+	return core
 }
 
 // customResources are dynamic informers for the CRDs the cluster serves:
@@ -175,7 +180,7 @@ func (ew *envWatch) customResources(served map[schema.GroupVersionResource]bool)
 		inf := dynamicinformer.NewFilteredDynamicInformer(ew.e.Dynamic, gvr, ns, 0, cache.Indexers{}, nil).Informer()
 		_ = inf.SetTransform(Strip)
 		res := ew.e.Dynamic.Resource(gvr).Namespace(ns)
-		w := &watched{name: gvr.Resource, core: gvr == rolloutsGVR, informer: inf,
+		w := &watched{name: gvr.Resource, namespace: ns, core: gvr == rolloutsGVR, informer: inf,
 			probe: func(ctx context.Context) error { _, err := res.List(ctx, metav1.ListOptions{Limit: 1}); return err }}
 		if gvr == rolloutsGVR {
 			w.add = func(inv *inventory, o any) {
@@ -204,7 +209,7 @@ func (ew *envWatch) hook(ctx context.Context, r *watched) {
 		if benign(err) {
 			return
 		}
-		msg := describe(ew.e.Context, r.name, ew.e.Namespace, err)
+		msg := describe(ew.e.Context, r.name, r.namespace, err)
 		if !r.core {
 			// Without controllers the cells still show what runs.
 			ew.src.logf("cluster: %s", msg)
@@ -257,7 +262,7 @@ func (ew *envWatch) probeFailing(ctx context.Context) bool {
 	for _, r := range failing {
 		msg := ""
 		if err := r.probe(ctx); err != nil {
-			msg = describe(ew.e.Context, r.name, ew.e.Namespace, err)
+			msg = describe(ew.e.Context, r.name, r.namespace, err)
 		}
 		if ew.setProblem(r.name, msg) {
 			ew.markDirty()

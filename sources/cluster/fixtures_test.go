@@ -120,7 +120,9 @@ func (a *admin) setImageIDs(p *corev1.Pod, imageIDs map[string]string) *corev1.P
 	return p
 }
 
-func container(name, image string) corev1.Container { return corev1.Container{Name: name, Image: image} }
+func container(name, image string) corev1.Container {
+	return corev1.Container{Name: name, Image: image}
+}
 
 // custom creates a custom resource; with status set, it writes the status
 // through the status subresource when the CRD has one.

@@ -3,9 +3,12 @@ package cluster_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/ferryhq/ferry/internal/kubetest"
 	"github.com/ferryhq/ferry/model"
@@ -106,4 +109,29 @@ func sameCounts(got, want map[string]int) bool {
 		}
 	}
 	return true
+}
+
+// deadCluster copies a kubeconfig, adding a cluster on a port nobody
+// listens on and pointing the "dead" context at it.
+func deadCluster(t *testing.T, path string) string {
+	t.Helper()
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	dead := *cfg.Clusters["kubetest"]
+	dead.Server = "https://" + addr
+	cfg.Clusters["dead"] = &dead
+	cfg.Contexts["dead"].Cluster = "dead"
+	out := path + ".dead"
+	if err := clientcmd.WriteToFile(*cfg, out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
