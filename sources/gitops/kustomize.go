@@ -55,15 +55,15 @@ func BuildOverlay(t *Tree, dir string) ([]FoundImage, []model.Problem) {
 // build runs krusty on an overlay and locates the images of its output.
 func (c *kustCache) build(k *kustFile) buildResult {
 	if problems := c.unbuildable(k); len(problems) > 0 {
-		return buildResult{problems: problems}
+		return buildResult{Problems: problems}
 	}
 	m, err := c.run(k)
 	if err != nil {
-		return buildResult{problems: []model.Problem{c.buildProblem(k, err)}}
+		return buildResult{Problems: []model.Problem{c.buildProblem(k, err)}}
 	}
 	b := overlayBuild{c: c, overlay: k}
 	images, problems := b.found(builtImages(m))
-	return buildResult{images: images, problems: problems}
+	return buildResult{Images: images, Problems: problems}
 }
 
 func cleanDir(dir string) string {

@@ -3,8 +3,12 @@ package gitops
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/gob"
+	"fmt"
+	"io"
 	"maps"
 	"path"
+	"runtime/debug"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -18,8 +22,8 @@ import (
 
 // buildResult is what BuildOverlay returns for one overlay.
 type buildResult struct {
-	images   []FoundImage
-	problems []model.Problem
+	Images   []FoundImage
+	Problems []model.Problem
 }
 
 // maxCachedBuilds bounds the results kept; past it the cache starts over.
@@ -44,11 +48,61 @@ func rememberBuild(key [sha256.Size]byte, r buildResult) {
 
 // copy returns a result the caller may modify.
 func (r buildResult) copy() ([]FoundImage, []model.Problem) {
-	images := slices.Clone(r.images)
+	images := slices.Clone(r.Images)
 	for i := range images {
 		images[i].Location.Fields = maps.Clone(images[i].Location.Fields)
 	}
-	return images, slices.Clone(r.problems)
+	return images, slices.Clone(r.Problems)
+}
+
+// buildCacheFormat changes whenever what a build returns changes, so a
+// cache written by another ferry is not trusted.
+const buildCacheFormat = "ferry-kustomize-builds-1"
+
+// buildCacheStamp names the format and the binary that wrote a cache file.
+func buildCacheStamp() string {
+	stamp := buildCacheFormat
+	if info, ok := debug.ReadBuildInfo(); ok {
+		stamp += " " + info.Main.Version
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+				stamp += " " + s.Value
+			}
+		}
+	}
+	return stamp
+}
+
+type buildCacheFile struct {
+	Stamp  string
+	Builds map[[sha256.Size]byte]buildResult
+}
+
+// WriteBuildCache saves the kustomize build results of this process, so the
+// next run (a new `ferry status`) builds only overlays whose inputs changed.
+func WriteBuildCache(w io.Writer) error {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	return gob.NewEncoder(w).Encode(buildCacheFile{Stamp: buildCacheStamp(), Builds: buildResults})
+}
+
+// ReadBuildCache loads results saved by WriteBuildCache. A cache from
+// another ferry build, or one that does not decode, is an error and
+// nothing is loaded; the caller may ignore it (builds just run again).
+func ReadBuildCache(r io.Reader) error {
+	var f buildCacheFile
+	if err := gob.NewDecoder(r).Decode(&f); err != nil {
+		return fmt.Errorf("kustomize build cache is unreadable: %w", err)
+	}
+	if f.Stamp != buildCacheStamp() {
+		return fmt.Errorf("kustomize build cache was written by another ferry (%s)", f.Stamp)
+	}
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	for key, r := range f.Builds {
+		rememberBuild(key, r)
+	}
+	return nil
 }
 
 // inputKey hashes the overlay's directory and every file its build may

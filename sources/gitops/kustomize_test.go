@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"reflect"
@@ -262,5 +263,63 @@ func TestBuildOverlayCacheFollowsInputs(t *testing.T) {
 	prod, _ := BuildOverlay(changed, overlaysRoot+"prod") // its own entry still wins
 	if got := prod[1].Ref.Tag; got != "1.1.0" {
 		t.Errorf("prod api tag = %q, want 1.1.0", got)
+	}
+}
+
+// A component's images: entry is shared by every overlay including it, so
+// the overlay gets an entry of its own; a manifest the overlay lists itself
+// is edited in place, marker and all.
+func TestBuildOverlayComponentsAndOwnManifests(t *testing.T) {
+	tree := NewTree("", map[string][]byte{
+		"base/kustomization.yaml": []byte("resources:\n  - deploy.yaml\n"),
+		"base/deploy.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n" +
+			"      containers:\n        - name: api\n          image: ghcr.io/x/api:1.0\n        - name: side\n          image: ghcr.io/x/side:1.0\n"),
+		"components/side/kustomization.yaml": []byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n" +
+			"images:\n  - name: ghcr.io/x/side\n    newTag: \"2.0\"\n"),
+		"envs/prod/kustomization.yaml": []byte("resources:\n  - ../../base\ncomponents:\n  - ../../components/side\n"),
+		"envs/dev/kustomization.yaml":  []byte("resources:\n  - ../../base\n  - seed.yaml\n"),
+		"envs/dev/seed.yaml": []byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: seed\nspec:\n  template:\n    spec:\n" +
+			"      containers:\n        - name: seed\n          image: ghcr.io/x/seed:0.1 # {\"$imagepolicy\": \"ns:seed\"}\n"),
+	})
+	prod, _ := BuildOverlay(tree, "envs/prod")
+	checkImages(t, "envs/prod", prod, []wantImage{
+		{"api", "ghcr.io/x/api:1.0", "Deployment/api", addImages, "envs/prod/kustomization.yaml", 0, "base/deploy.yaml"},
+		{"side", "ghcr.io/x/side:2.0", "Deployment/api", addImages, "envs/prod/kustomization.yaml", 0, "components/side/kustomization.yaml"},
+	})
+	dev, _ := BuildOverlay(tree, "envs/dev")
+	checkImages(t, "envs/dev", dev, []wantImage{
+		{"api", "ghcr.io/x/api:1.0", "Deployment/api", addImages, "envs/dev/kustomization.yaml", 0, "base/deploy.yaml"},
+		{"side", "ghcr.io/x/side:1.0", "Deployment/api", addImages, "envs/dev/kustomization.yaml", 0, "base/deploy.yaml"},
+		{"seed", "ghcr.io/x/seed:0.1", "Job/seed", model.KindManifest, "envs/dev/seed.yaml", 10, ""},
+	})
+	if loc := dev[2].Location; loc.Setter != `{"$imagepolicy": "ns:seed"}` || loc.Fields["image"] != (model.Position{Line: 10, Column: 18}) {
+		t.Errorf("seed location = %+v, want the image field at 10:18 with its marker", loc)
+	}
+}
+
+// Results saved by one run answer the next without building: no in-memory
+// filesystem is made for the new tree.
+func TestBuildCacheRoundTrip(t *testing.T) {
+	dir := "../../testdata/repos/kustomize-patches"
+	resetBuildResults()
+	want, _ := BuildOverlay(loadTreeDir(t, dir), "apps/web/overlays/dev")
+	var saved bytes.Buffer
+	if err := WriteBuildCache(&saved); err != nil {
+		t.Fatal(err)
+	}
+	resetBuildResults()
+	if err := ReadBuildCache(&saved); err != nil {
+		t.Fatal(err)
+	}
+	tree := loadTreeDir(t, dir)
+	got, _ := BuildOverlay(tree, "apps/web/overlays/dev")
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("from the saved cache:\n%+v\nwant\n%+v", got, want)
+	}
+	if lastCache.tree != tree || lastCache.fs != nil {
+		t.Errorf("the overlay was built again instead of read from the cache")
+	}
+	if err := ReadBuildCache(strings.NewReader("not a cache")); err == nil {
+		t.Errorf("reading garbage: no error")
 	}
 }
