@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"regexp"
@@ -89,21 +90,25 @@ type kustCache struct {
 	kustomizer *krusty.Kustomizer
 	kusts      map[string]*kustFile // by directory; nil when it has none
 	docs       map[string][]Doc
-	tops       []string
+	rooted     *regexp.Regexp // "/apps/…" as the in-memory filesystem says it
 }
 
-// topDirs returns the tree's top-level names, each followed by "/".
-func (c *kustCache) topDirs() []string {
-	if c.tops == nil {
+// rootedPaths matches a repo path written from the in-memory filesystem's
+// root ("'/apps/web'"), keeping the character before it.
+func (c *kustCache) rootedPaths() *regexp.Regexp {
+	if c.rooted == nil {
+		var tops []string
 		seen := map[string]bool{}
 		for _, p := range c.tree.Paths() {
-			if top, _, ok := strings.Cut(p, "/"); ok && !seen[top] {
+			top, _, _ := strings.Cut(p, "/")
+			if !seen[top] {
 				seen[top] = true
-				c.tops = append(c.tops, top+"/")
+				tops = append(tops, regexp.QuoteMeta(top))
 			}
 		}
+		c.rooted = regexp.MustCompile(`(^|['"( ])/((?:` + strings.Join(tops, "|") + `)(?:[/'")\s]|$))`)
 	}
-	return c.tops
+	return c.rooted
 }
 
 func cacheFor(t *Tree) *kustCache {
@@ -184,7 +189,16 @@ func (c *kustCache) run(k *kustFile) (resmap.ResMap, error) {
 	}
 	var m resmap.ResMap
 	var err error
-	quietStderr(func() { m, err = c.kustomizer.Run(c.fs, "/"+k.Dir) })
+	quietStderr(func() {
+		// A crash inside kustomize on odd input is this overlay's
+		// problem, not the program's.
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("kustomize crashed: %v", r)
+			}
+		}()
+		m, err = c.kustomizer.Run(c.fs, "/"+k.Dir)
+	})
 	return m, err
 }
 
@@ -222,15 +236,9 @@ func quietStderr(fn func()) {
 
 // buildProblem turns a krusty error into a problem on the kustomization.
 func (c *kustCache) buildProblem(k *kustFile, err error) model.Problem {
-	msg := err.Error()
 	// The in-memory filesystem roots repo paths at "/"; say them as the
 	// user writes them.
-	for _, top := range c.topDirs() {
-		for _, before := range []string{"'", " ", "\"", "("} {
-			msg = strings.ReplaceAll(msg, before+"/"+top, before+top)
-		}
-	}
-	k.patchDocs(c.tree)
+	msg := c.rootedPaths().ReplaceAllString(err.Error(), "$1$2")
 	return model.Problem{Source: "git", File: k.File, Line: k.entryLine(msg),
 		Message: "kustomize build failed: " + plainBuildError(msg)}
 }
@@ -245,6 +253,9 @@ var missingResource = regexp.MustCompile(`accumulating resources from '([^']+)':
 func plainBuildError(msg string) string {
 	if m := missingResource.FindStringSubmatch(msg); m != nil {
 		return "resource " + m[1] + " not found (" + m[2] + " does not exist)"
+	}
+	if strings.Contains(msg, "must specify --enable-helm") {
+		return "helmCharts need helm to inflate, which ferry does not run"
 	}
 	return msg
 }

@@ -118,7 +118,8 @@ func (c *kustCache) inputKey(overlay *kustFile) [sha256.Size]byte {
 	}
 	c.walk(overlay, func(k *kustFile) {
 		addDir(k.Dir)
-		eachScalar(k.Root, func(v string) {
+		eachScalarNode(k.Root, func(n *yaml.Node) {
+			v := n.Value
 			if p := path.Join(k.Dir, v); c.tree.Has(p) {
 				files[p] = true
 			} else if isRemote(v) || len(v) > 256 {
@@ -142,17 +143,4 @@ func (c *kustCache) inputKey(overlay *kustFile) [sha256.Size]byte {
 	var key [sha256.Size]byte
 	h.Sum(key[:0])
 	return key
-}
-
-// eachScalar calls fn with every scalar value in a node tree.
-func eachScalar(n *yaml.Node, fn func(string)) {
-	if n == nil {
-		return
-	}
-	if n.Kind == yaml.ScalarNode {
-		fn(n.Value)
-	}
-	for _, c := range n.Content {
-		eachScalar(c, fn)
-	}
 }

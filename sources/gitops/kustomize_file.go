@@ -149,18 +149,55 @@ func isRemote(v string) bool {
 	return false
 }
 
-// entryLine returns the line of a kustomization entry whose value occurs in
-// text (an error message), so a build error can point at it; 0 if none.
-func (k *kustFile) entryLine(text string) int {
+// entryLine returns the line of the kustomization entry an error message
+// (a krusty build error) names: a resources: entry, else any value the
+// message quotes (a patch path, a generator file); 0 if none.
+func (k *kustFile) entryLine(msg string) int {
 	for _, r := range k.Resources {
-		if strings.Contains(text, "'"+r.Value+"'") || strings.Contains(text, r.Path) {
+		if strings.Contains(msg, "'"+r.Value+"'") {
 			return r.Node.Line
 		}
 	}
-	for _, p := range k.Patches {
-		if p.Entry != nil && p.Inline == nil && strings.Contains(text, p.File) {
-			return p.Entry.Line
+	for _, r := range k.Resources {
+		if r.Path != "" && strings.Contains(msg, "'"+r.Path+"'") {
+			return r.Node.Line
 		}
 	}
-	return 0
+	line := 0
+	eachScalarNode(k.Root, func(n *yaml.Node) {
+		quoted := strings.Contains(msg, "'"+n.Value+"'") || strings.Contains(msg, "("+n.Value+")")
+		if line == 0 && len(n.Value) > 2 && quoted {
+			line = n.Line
+		}
+	})
+	if line == 0 && strings.Contains(msg, "--enable-helm") {
+		if n := mapKey(k.Root, "helmCharts"); n != nil {
+			line = n.Line
+		}
+	}
+	return line
+}
+
+// eachScalarNode calls fn with every scalar below n, in file order.
+func eachScalarNode(n *yaml.Node, fn func(*yaml.Node)) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		fn(n)
+	}
+	for _, c := range n.Content {
+		eachScalarNode(c, fn)
+	}
+}
+
+// mapKey returns the key node of key in a mapping, or nil.
+func mapKey(n *yaml.Node, key string) *yaml.Node {
+	var found *yaml.Node
+	Pairs(n, func(k, _ *yaml.Node) {
+		if found == nil && k.Value == key {
+			found = k
+		}
+	})
+	return found
 }

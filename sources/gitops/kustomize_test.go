@@ -323,3 +323,42 @@ func TestBuildCacheRoundTrip(t *testing.T) {
 		t.Errorf("reading garbage: no error")
 	}
 }
+
+// Build errors name the kustomization line they come from and say why in
+// plain words where krusty's wording is obscure.
+func TestBuildOverlayBuildErrors(t *testing.T) {
+	tree := NewTree("", map[string][]byte{
+		"base/kustomization.yaml": []byte("resources:\n  - deploy.yaml\n"),
+		"base/deploy.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n" +
+			"      containers:\n        - name: api\n          image: ghcr.io/x/api:1.0\n"),
+		"helm/kustomization.yaml":    []byte("helmCharts:\n  - name: redis\n    repo: https://charts.example.org\n"),
+		"badyaml/kustomization.yaml": []byte("resources:\n  - ../base\npatches: [\n"),
+		"badres/kustomization.yaml":  []byte("resources:\n  - ../base\n  - bad.yaml\n"),
+		"badres/bad.yaml":            []byte("kind: Deployment\nmetadata: {name: x\n"),
+		"nopatch/kustomization.yaml": []byte("resources:\n  - ../base\npatches:\n  - path: missing.yaml\n"),
+		"cycle/kustomization.yaml":   []byte("resources:\n  - ../cycle2\n"),
+		"cycle2/kustomization.yaml":  []byte("resources:\n  - ../cycle\n"),
+	})
+	cases := []struct {
+		dir     string
+		line    int
+		message string
+	}{
+		{"helm", 1, "helmCharts need helm to inflate, which ferry does not run"},
+		{"badyaml", 3, "not valid YAML"},
+		{"badres", 3, "bad.yaml"},
+		{"nopatch", 4, "'nopatch/missing.yaml' doesn't exist"},
+		{"cycle", 2, "cycle detected"},
+	}
+	for _, c := range cases {
+		images, problems := BuildOverlay(tree, c.dir)
+		if len(images) != 0 || len(problems) != 1 {
+			t.Errorf("%s: got %d images and problems %v, want one problem", c.dir, len(images), problems)
+			continue
+		}
+		p := problems[0]
+		if p.File != c.dir+"/kustomization.yaml" || p.Line != c.line || !strings.Contains(p.Message, c.message) {
+			t.Errorf("%s: problem %s, want line %d saying %q", c.dir, p.Error(), c.line, c.message)
+		}
+	}
+}
