@@ -28,11 +28,10 @@ const (
 // HEADs against its pull limit), trusting a cached answer younger than the
 // TTL unless Refresh is set.
 func (run *run) tagDigest(ctx context.Context, t target, tag string) (string, error) {
-	key := t.host + "/" + t.path + ":" + tag
-	return run.tags.do(key, func() (string, error) {
+	return run.tags.do(t.key()+":"+tag, func() (string, error) {
 		o := run.r.opts
 		if !o.Refresh {
-			if d, fresh := run.r.cache.tag(key, o.TagTTL, o.Now()); fresh {
+			if d, fresh := run.cache.tag(t.key(), tag, o.TagTTL, o.Now()); fresh {
 				return d, nil
 			}
 		}
@@ -53,7 +52,7 @@ func (run *run) tagDigest(ctx context.Context, t target, tag string) (string, er
 			return "", err
 		}
 		d := desc.Digest.String()
-		run.r.cache.putTag(key, d, o.Now())
+		run.cache.putTag(t.key(), tag, d, o.Now())
 		return d, nil
 	})
 }
@@ -72,13 +71,13 @@ func (run *run) artifact(ctx context.Context, t target, digest string) (artifact
 }
 
 func (run *run) artifactAt(ctx context.Context, t target, digest string, depth int) (artifact, error) {
-	if a, ok := run.r.cache.artifact(digest); ok {
+	if a, ok := run.cache.artifact(t.key(), digest); ok {
 		return a, nil
 	}
-	return run.artifacts.do(t.host+"/"+t.path+"@"+digest, func() (artifact, error) {
+	return run.artifacts.do(t.key()+"@"+digest, func() (artifact, error) {
 		a, err := run.fetchArtifact(ctx, t, digest, depth)
 		if err == nil {
-			run.r.cache.putArtifact(digest, a)
+			run.cache.putArtifact(t.key(), digest, a)
 		}
 		return a, err
 	})

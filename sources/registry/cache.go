@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
 )
 
@@ -24,84 +26,151 @@ type artifact struct {
 
 // tagEntry is what a tag resolved to, and when: it expires after TagTTL.
 type tagEntry struct {
-	Ref      string    `json:"ref"` // host/repo:tag, for people reading the cache
 	Digest   string    `json:"digest"`
 	Resolved time.Time `json:"resolved"`
 }
 
-// diskCache keeps one small JSON file per entry, written atomically, so
-// concurrent ferry processes never see half a file and a broken entry costs
-// one lookup, not the cache. Layout (v1 lets a later format start afresh):
+// repoFile is the cache of one repository: one small JSON file, so a run
+// touches one file per repository rather than one per tag and digest
+// (creating files is what costs on a busy disk). Layout ("v1" lets a later
+// format start afresh):
 //
-//	<dir>/v1/artifacts/sha256/<hex>.json
-//	<dir>/v1/tags/<sha256 of host/repo:tag>.json
-type diskCache struct {
-	dir  string // "" disables the cache
-	logf func(string, ...any)
+//	<dir>/v1/repos/<sha256 of "host/repo">.json
+type repoFile struct {
+	Repository string              `json:"repository"` // for people reading the cache
+	Tags       map[string]tagEntry `json:"tags,omitempty"`
+	Artifacts  map[string]artifact `json:"artifacts,omitempty"`
 }
+
+// tagKeep is how long a tag entry is kept after it stopped being fresh: it
+// is useless then, but a run with a longer TTL may still want it.
+const tagKeep = 24 * time.Hour
 
 var digestPattern = regexp.MustCompile(`^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$`)
 
-func (c diskCache) artifactPath(digest string) (string, bool) {
-	if c.dir == "" || !digestPattern.MatchString(digest) {
-		return "", false
-	}
-	alg, hexDigest := digest[:6], digest[7:]
-	return filepath.Join(c.dir, "v1", "artifacts", alg, hexDigest+".json"), true
+// cacheStore is one run's view of the disk cache: each repository's file is
+// read at first use and written once, at flush, if the run learned
+// something. Files are replaced atomically and merged with what another
+// ferry process wrote meanwhile; a lost entry only costs a lookup.
+type cacheStore struct {
+	dir  string // "" disables the cache
+	logf func(string, ...any)
+
+	mu    sync.Mutex
+	repos map[string]*cachedRepo
 }
 
-func (c diskCache) tagPath(ref string) (string, bool) {
-	if c.dir == "" {
-		return "", false
-	}
-	sum := sha256.Sum256([]byte(ref))
-	return filepath.Join(c.dir, "v1", "tags", hex.EncodeToString(sum[:])+".json"), true
+type cachedRepo struct {
+	once  sync.Once
+	mu    sync.Mutex
+	file  repoFile
+	dirty bool
 }
 
-func (c diskCache) artifact(digest string) (artifact, bool) {
-	var a artifact
-	path, ok := c.artifactPath(digest)
-	return a, ok && c.read(path, &a)
+func newCacheStore(dir string, logf func(string, ...any)) *cacheStore {
+	return &cacheStore{dir: dir, logf: logf, repos: map[string]*cachedRepo{}}
 }
 
-func (c diskCache) putArtifact(digest string, a artifact) {
-	if path, ok := c.artifactPath(digest); ok {
-		c.write(path, a)
+func (s *cacheStore) repo(key string) *cachedRepo {
+	s.mu.Lock()
+	c := s.repos[key]
+	if c == nil {
+		c = &cachedRepo{}
+		s.repos[key] = c
 	}
+	s.mu.Unlock()
+	c.once.Do(func() { c.file = s.read(key) })
+	return c
 }
 
-// tag returns the cached digest of host/repo:tag if it is younger than ttl.
-func (c diskCache) tag(ref string, ttl time.Duration, now time.Time) (string, bool) {
-	var e tagEntry
-	path, ok := c.tagPath(ref)
-	if !ok || !c.read(path, &e) || e.Ref != ref || !digestPattern.MatchString(e.Digest) {
-		return "", false
-	}
+func (s *cacheStore) artifact(repoKey, digest string) (artifact, bool) {
+	c := s.repo(repoKey)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.file.Artifacts[digest]
+	return a, ok
+}
+
+func (s *cacheStore) putArtifact(repoKey, digest string, a artifact) {
+	c := s.repo(repoKey)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.file.Artifacts[digest] = a
+	c.dirty = true
+}
+
+// tag returns the cached digest of a tag if it is younger than ttl.
+func (s *cacheStore) tag(repoKey, tag string, ttl time.Duration, now time.Time) (string, bool) {
+	c := s.repo(repoKey)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.file.Tags[tag]
 	age := now.Sub(e.Resolved)
-	return e.Digest, age >= 0 && age < ttl
+	return e.Digest, ok && digestPattern.MatchString(e.Digest) && age >= 0 && age < ttl
 }
 
-func (c diskCache) putTag(ref, digest string, now time.Time) {
-	if path, ok := c.tagPath(ref); ok {
-		c.write(path, tagEntry{Ref: ref, Digest: digest, Resolved: now.UTC()})
+func (s *cacheStore) putTag(repoKey, tag, digest string, now time.Time) {
+	c := s.repo(repoKey)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.file.Tags[tag] = tagEntry{Digest: digest, Resolved: now.UTC()}
+	c.dirty = true
+}
+
+// flush writes what the run learned, one file per repository.
+func (s *cacheStore) flush(ttl time.Duration, now time.Time) {
+	if s.dir == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for key, c := range s.repos {
+		c.mu.Lock()
+		if c.dirty {
+			merged := s.read(key) // what another process wrote meanwhile
+			maps.Copy(merged.Artifacts, c.file.Artifacts)
+			maps.Copy(merged.Tags, c.file.Tags)
+			maps.DeleteFunc(merged.Tags, func(_ string, e tagEntry) bool { return now.Sub(e.Resolved) > ttl+tagKeep })
+			s.write(s.path(key), merged)
+			c.dirty = false
+		}
+		c.mu.Unlock()
 	}
 }
 
-func (c diskCache) read(path string, v any) bool {
-	data, err := os.ReadFile(path)
+func (s *cacheStore) path(repoKey string) string {
+	sum := sha256.Sum256([]byte(repoKey))
+	return filepath.Join(s.dir, "v1", "repos", hex.EncodeToString(sum[:])+".json")
+}
+
+// read loads a repository's file; a missing, broken or foreign file reads
+// as empty.
+func (s *cacheStore) read(repoKey string) repoFile {
+	empty := repoFile{Repository: repoKey, Tags: map[string]tagEntry{}, Artifacts: map[string]artifact{}}
+	if s.dir == "" {
+		return empty
+	}
+	data, err := os.ReadFile(s.path(repoKey))
 	if err != nil {
-		return false
+		return empty
 	}
-	if err := json.Unmarshal(data, v); err != nil {
-		c.logf("registry cache: ignoring unreadable entry %s: %v", path, err)
-		return false
+	var f repoFile
+	if err := json.Unmarshal(data, &f); err != nil || f.Repository != repoKey {
+		s.logf("registry cache: ignoring unreadable entry for %s: %v", repoKey, err)
+		return empty
 	}
-	return true
+	if f.Tags == nil {
+		f.Tags = map[string]tagEntry{}
+	}
+	if f.Artifacts == nil {
+		f.Artifacts = map[string]artifact{}
+	}
+	return f
 }
 
-// write replaces an entry atomically; a cache that cannot be written only
+// write replaces a file atomically; a cache that cannot be written only
 // costs lookups next time, so failures are logged, not returned.
-func (c diskCache) write(path string, v any) {
+func (s *cacheStore) write(path string, v any) {
 	data, err := json.Marshal(v)
 	if err == nil {
 		err = os.MkdirAll(filepath.Dir(path), 0o755)
@@ -123,6 +192,6 @@ func (c diskCache) write(path string, v any) {
 		}
 	}
 	if err != nil {
-		c.logf("registry cache: cannot write %s: %v", path, err)
+		s.logf("registry cache: cannot write %s: %v", path, err)
 	}
 }

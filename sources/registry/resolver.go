@@ -18,7 +18,6 @@ import (
 // exchange per repository); build one per ferry run.
 type Resolver struct {
 	opts      Options
-	cache     diskCache
 	backoff   backoff
 	transport http.RoundTripper
 
@@ -47,7 +46,6 @@ func New(o Options) *Resolver {
 	o = o.withDefaults()
 	r := &Resolver{
 		opts:    o,
-		cache:   diskCache{dir: o.CacheDir, logf: o.Logf},
 		backoff: backoff{Tries: o.Tries, Base: 500 * time.Millisecond, Max: o.MaxBackoff, Now: o.Now, Sleep: o.Sleep},
 		clients: map[string]*client{},
 	}
@@ -133,6 +131,7 @@ func (r *Resolver) Resolve(ctx context.Context, refs []model.ImageRef) Results {
 	}
 	close(jobs)
 	wg.Wait()
+	run.cache.flush(r.opts.TagTTL, r.opts.Now())
 	return res
 }
 

@@ -16,6 +16,7 @@ import (
 // all their references.
 type run struct {
 	r         *Resolver
+	cache     *cacheStore
 	tags      memo[string]   // "host/repo:tag" → digest
 	artifacts memo[artifact] // "host/repo@digest" → artifact
 
@@ -33,18 +34,18 @@ type gate struct {
 }
 
 func newRun(r *Resolver) *run {
-	return &run{r: r, blocked: map[string]*Fault{}, gates: map[string]*gate{}}
+	return &run{r: r, cache: newCacheStore(r.opts.CacheDir, r.opts.Logf),
+		blocked: map[string]*Fault{}, gates: map[string]*gate{}}
 }
 
 // request runs one request (or one go-containerregistry call) on a
 // repository, unless a fault already concerns it; errors come back as faults.
 func (run *run) request(t target, object string, do func() error) error {
-	key := t.host + "/" + t.path
 	run.mu.Lock()
-	g := run.gates[key]
+	g := run.gates[t.key()]
 	if g == nil {
 		g = &gate{}
-		run.gates[key] = g
+		run.gates[t.key()] = g
 	}
 	run.mu.Unlock()
 	if !g.opened.Load() {
@@ -73,6 +74,9 @@ type target struct {
 	client *client
 }
 
+// key names the repository in caches and memos: "host/repo".
+func (t target) key() string { return t.host + "/" + t.path }
+
 func (t target) what(object string) what { return what{host: t.host, repo: t.path, object: object} }
 
 // open prepares a repository, or returns the fault that already concerns it.
@@ -98,7 +102,7 @@ func (run *run) blockedBy(t target) *Fault {
 	if f := run.blocked[t.host]; f != nil {
 		return f
 	}
-	return run.blocked[t.host+"/"+t.path]
+	return run.blocked[t.key()]
 }
 
 // fail classifies an error and remembers faults that concern more than the
@@ -113,8 +117,8 @@ func (run *run) fail(err error, t target, object string) *Fault {
 	switch {
 	case f.registryWide() && run.blocked[t.host] == nil:
 		run.blocked[t.host] = f
-	case f.repositoryWide() && run.blocked[t.host+"/"+t.path] == nil:
-		run.blocked[t.host+"/"+t.path] = f
+	case f.repositoryWide() && run.blocked[t.key()] == nil:
+		run.blocked[t.key()] = f
 	}
 	run.r.logf("registry %s: %s (%s)", t.host, f.Kind, t.path)
 	return f

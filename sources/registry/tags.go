@@ -46,6 +46,7 @@ func (r *Resolver) Tags(ctx context.Context, repository string) ([]Tag, error) {
 		}
 	}
 	run.dateTags(ctx, t, others)
+	run.cache.flush(r.opts.TagTTL, r.opts.Now())
 	slices.SortStableFunc(versions, func(a, b Tag) int {
 		c, _ := model.CompareVersions(b.Name, a.Name)
 		return c
