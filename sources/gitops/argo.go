@@ -213,7 +213,7 @@ func parameterImages(list *yaml.Node) []ValuesImage {
 	for _, item := range list.Content {
 		value := Get(item, "value")
 		imgPath, part, ok := splitParameter(Str(item, "name"))
-		if !ok || value == nil || value.Kind != yaml.ScalarNode {
+		if !ok || value == nil || value.Kind != yaml.ScalarNode || value.Tag == "!!null" {
 			continue
 		}
 		img := byPath[imgPath]

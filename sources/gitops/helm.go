@@ -129,19 +129,21 @@ func (r *reader) declareLayers(layers []valuesLayer, floor int, to valuesTarget)
 	}
 }
 
-// valuesRoot parses a values file of the tree; a broken one is reported
-// where it is read as an environment's own file, so here it only yields
-// nothing.
+// valuesRoot parses a values file of the tree once per Read (chart defaults
+// are shared by every environment); a broken one is reported where the file
+// pass reads it, so here it only yields nothing.
 func (r *reader) valuesRoot(p string) *yaml.Node {
-	data, ok := r.t.Read(p)
-	if !ok {
-		return nil
+	if root, ok := r.valuesCache[p]; ok {
+		return root
 	}
-	docs, _ := ParseDocs(p, data)
-	if len(docs) == 0 {
-		return nil
+	var root *yaml.Node
+	if data, ok := r.t.Read(p); ok {
+		if docs, _ := ParseDocs(p, data); len(docs) > 0 {
+			root = docs[0].Root
+		}
 	}
-	return docs[0].Root
+	r.valuesCache[p] = root
+	return root
 }
 
 // appFromFileName names an app from a values file directly in an

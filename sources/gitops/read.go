@@ -51,7 +51,8 @@ type reader struct {
 	viaArgo map[int]bool
 	unitOf  []string
 	// appsSeen holds every app named, even one whose files failed to read.
-	appsSeen map[string]bool
+	appsSeen    map[string]bool
+	valuesCache map[string]*yaml.Node
 }
 
 // Read discovers environments, apps and declared images in a tree. It never
@@ -74,7 +75,7 @@ func Read(t *Tree) *Result {
 func newReader(t *Tree) *reader {
 	r := &reader{t: t, res: &Result{units: map[model.CellKey][]string{}},
 		envs: map[string]bool{}, unknown: map[string]bool{}, argoSources: map[string]bool{},
-		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}}
+		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}, valuesCache: map[string]*yaml.Node{}}
 	r.cfg = &model.Config{}
 	if data, ok := t.Read(model.ConfigFile); ok {
 		cfg, problems := model.ParseConfig(data)

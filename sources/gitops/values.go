@@ -76,9 +76,11 @@ func valuesImage(key string, v *yaml.Node, path []string) (ValuesImage, bool) {
 	return ValuesImage{}, false
 }
 
+// scalarAt returns the scalar at key. A null (`tag:` with nothing after it)
+// counts as absent: it has no text a promotion could rewrite in place.
 func scalarAt(n *yaml.Node, key string) *yaml.Node {
 	v := mapValue(n, key)
-	if v == nil || v.Kind != yaml.ScalarNode {
+	if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
 		return nil
 	}
 	return v

@@ -104,7 +104,10 @@ func Pairs(n *yaml.Node, fn func(key, value *yaml.Node)) {
 	}
 }
 
-// Pos returns a node's position.
+// Pos returns a node's position: 1-based line, and column counted in
+// characters (not bytes) as yaml.v3 counts them. For an explicitly tagged
+// scalar (`tag: !!str 1.0`, Style has yaml.TaggedStyle) it is the tag's
+// position; the value follows the tag and a space.
 func Pos(n *yaml.Node) model.Position {
 	return model.Position{Line: n.Line, Column: n.Column}
 }
