@@ -2,8 +2,11 @@ package registry
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,4 +155,38 @@ func TestResolveFactsAndCache(t *testing.T) {
 func withDigest(f model.RegistryFacts, d string) model.RegistryFacts {
 	f.Digest = d
 	return f
+}
+
+// TestConcurrencyIsBounded: never more requests in flight than Concurrency,
+// through an injected transport.
+func TestConcurrencyIsBounded(t *testing.T) {
+	tr := newTestRegistry(t)
+	var refs []model.ImageRef
+	for i := range 12 {
+		repo := fmt.Sprintf("team/svc%d", i)
+		for v := range 4 {
+			tr.push(t, fmt.Sprintf("%s:1.%d.0", repo, v), plainImage(t))
+			refs = append(refs, ref(tr.host+"/"+repo, fmt.Sprintf("1.%d.0", v), ""))
+		}
+	}
+	tr.latency = 2 * time.Millisecond // simulated network, so requests overlap
+	tr.arm()
+	var sent atomic.Int64
+	o := Options{
+		CacheDir: "-", Concurrency: 3, Insecure: func(string) bool { return true }, Keychain: &countingKeychain{},
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			sent.Add(1)
+			return http.DefaultTransport.RoundTrip(r)
+		}),
+	}
+	res := New(o).Resolve(context.Background(), refs)
+	if len(res.Facts) != len(refs) || len(res.Problems) != 0 {
+		t.Fatalf("%d facts, problems %v", len(res.Facts), res.Problems)
+	}
+	if m := tr.maxIn.Load(); m > 3 || m < 1 {
+		t.Errorf("%d requests in flight at once, want 1..3", m)
+	}
+	if sent.Load() < int64(tr.total()) {
+		t.Errorf("the injected transport saw %d requests, the server %d", sent.Load(), tr.total())
+	}
 }

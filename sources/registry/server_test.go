@@ -29,8 +29,10 @@ type testRegistry struct {
 	host  string
 	inner http.Handler
 
-	armed   atomic.Bool // off while the test pushes its images
-	latency time.Duration
+	armed    atomic.Bool // off while the test pushes its images
+	latency  time.Duration
+	inFlight atomic.Int64 // requests being served now
+	maxIn    atomic.Int64 // the most served at once
 
 	mu       sync.Mutex
 	counts   map[string]int    // "ping", "token", "HEAD manifest", "GET manifest", "GET blob", "GET tags"
@@ -121,6 +123,10 @@ func (tr *testRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	if !tr.armed.Load() {
 		tr.inner.ServeHTTP(w, r)
 		return
+	}
+	n := tr.inFlight.Add(1)
+	defer tr.inFlight.Add(-1)
+	for m := tr.maxIn.Load(); n > m && !tr.maxIn.CompareAndSwap(m, n); m = tr.maxIn.Load() {
 	}
 	if tr.latency > 0 {
 		time.Sleep(tr.latency) // simulated network latency, not synchronisation
