@@ -1,6 +1,9 @@
 package model
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // FieldKind says what kind of field declares an image, which decides how a
 // promotion would edit it.
@@ -88,8 +91,12 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-// Error formats the problem the way the CLI prints it.
+// Error formats the problem the way the CLI prints it: the file and line
+// when there is one, else the source (unless the message names it already).
 func (p Problem) Error() string {
+	if p.File == "" && strings.HasPrefix(p.Message, p.Source+" ") {
+		return p.Message
+	}
 	where := p.Source
 	if p.File != "" {
 		where = p.File

@@ -1,6 +1,9 @@
 package model
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"slices"
+)
 
 // Grid is the derived view: a row per app, a column per environment. Its JSON
 // form is the contract of `ferry status -o json`; keep it stable.
@@ -98,7 +101,7 @@ func (w *World) cell(k CellKey) *Cell {
 	failed := hasProblemFrom(c.Problems, "git", "cluster")
 	var states []State
 	for _, d := range w.declaredIn(k) {
-		c.Problems = append(c.Problems, w.RegistryProblems[d.Ref.String()]...)
+		c.Problems = appendNew(c.Problems, w.RegistryProblems[d.Ref.String()]...)
 		img := w.imageStatus(d, c.Controller, failed)
 		states = append(states, img.State)
 		c.Images = append(c.Images, img)
@@ -129,6 +132,17 @@ func (w *World) imageStatus(d Declared, ctl *ControllerFacts, cellFailed bool) I
 		Name: d.Name, Declared: declaredJSON(d), Registry: f.Registry, Live: f.Live,
 		State: ImageState(f), Findings: f.Findings(), Facts: f,
 	}
+}
+
+// appendNew appends the problems not already in ps: two images behind one
+// unreachable registry make one problem on their cell, not two.
+func appendNew(ps []Problem, more ...Problem) []Problem {
+	for _, p := range more {
+		if !slices.Contains(ps, p) {
+			ps = append(ps, p)
+		}
+	}
+	return ps
 }
 
 func hasProblemFrom(ps []Problem, sources ...string) bool {

@@ -75,17 +75,21 @@ func legend(t *Theme) string {
 	return t.Muted.Render("legend: ") + strings.Join(parts, "  ")
 }
 
-// problemList lists every problem once, with the cells it concerns.
+// problemList lists every distinct problem once, with the cells it
+// concerns, so one unreachable registry reads as one line.
 func problemList(g *model.Grid, t *Theme) string {
-	var b strings.Builder
-	seen := map[string]bool{}
+	var order []string
+	cells := map[string][]string{}
 	add := func(where string, p model.Problem) {
 		line := p.Error()
-		if seen[line] {
-			return
+		if _, ok := cells[line]; !ok {
+			order = append(order, line)
 		}
-		seen[line] = true
-		fmt.Fprintf(&b, "  %s %s\n", t.Problem.Render("✖ "+where), line)
+		if where != "" {
+			cells[line] = append(cells[line], where)
+		} else if cells[line] == nil {
+			cells[line] = []string{}
+		}
 	}
 	for _, p := range g.Problems {
 		add("", p)
@@ -93,12 +97,21 @@ func problemList(g *model.Grid, t *Theme) string {
 	for _, r := range g.Apps {
 		for _, env := range g.Environments {
 			for _, p := range r.Cells[env].Problems {
-				add(r.Name+"/"+env+":", p)
+				add(r.Name+"/"+env, p)
 			}
 		}
 	}
-	if b.Len() == 0 {
+	if len(order) == 0 {
 		return ""
 	}
-	return "\nproblems:\n" + b.String()
+	var b strings.Builder
+	b.WriteString("\nproblems:\n")
+	for _, line := range order {
+		fmt.Fprintf(&b, "  %s %s", t.Problem.Render("✖"), line)
+		if where := cells[line]; len(where) > 0 {
+			b.WriteString(t.Muted.Render(" (" + strings.Join(where, ", ") + ")"))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
