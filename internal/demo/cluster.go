@@ -32,7 +32,7 @@ type fakeCluster struct {
 // the dynamic fake panics on a list of a resource it does not know.
 var listKinds = map[schema.GroupVersionResource]string{
 	applicationsGVR: "ApplicationList",
-	{Group: "argoproj.io", Version: "v1alpha1", Resource: "rollouts"}:                "RolloutList",
+	{Group: "argoproj.io", Version: "v1alpha1", Resource: "rollouts"}:                 "RolloutList",
 	{Group: "kustomize.toolkit.fluxcd.io", Version: "v1", Resource: "kustomizations"}: "KustomizationList",
 	{Group: "helm.toolkit.fluxcd.io", Version: "v2", Resource: "helmreleases"}:        "HelmReleaseList",
 }

@@ -34,6 +34,10 @@ type Options struct {
 	Dir  string
 	Keep bool
 	Logf func(format string, args ...any)
+
+	// step, when set, replaces the RolloutStep wait: each receive lets a
+	// rollout replace one pod. Tests use it to look at every stage.
+	step <-chan struct{}
 }
 
 // World is the running demo.

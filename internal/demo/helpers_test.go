@@ -19,4 +19,3 @@ func startWorld(t testing.TB, o Options) *World {
 	})
 	return w
 }
-

@@ -139,7 +139,7 @@ func (r *reconcile) replacePods(ctx context.Context, fc *fakeCluster, target run
 		if len(fresh) >= desired && len(old) == 0 {
 			return r.deploymentStatus(ctx, fc, len(fresh), len(fresh))
 		}
-		if !sleep(ctx, r.c.o.RolloutStep) {
+		if !r.wait(ctx) {
 			return ctx.Err()
 		}
 		var created string
@@ -164,6 +164,19 @@ func (r *reconcile) replacePods(ctx context.Context, fc *fakeCluster, target run
 			r.c.emit(Event{Kind: PodReplaced, Commit: r.commit, App: r.app.Name, Env: r.env, Image: target.Image,
 				Digest: digest, Pod: created, Updated: len(fresh), Desired: desired})
 		}
+	}
+}
+
+// wait paces the rollout: RolloutStep, or the test's step channel.
+func (r *reconcile) wait(ctx context.Context) bool {
+	if r.c.o.step == nil {
+		return sleep(ctx, r.c.o.RolloutStep)
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-r.c.o.step:
+		return true
 	}
 }
 

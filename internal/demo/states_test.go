@@ -10,12 +10,13 @@ import (
 	"github.com/ferryhq/ferry/sources/registry"
 )
 
-// readGrid reads the world through ferry's own sources — Git, the registry
-// over its loopback port, the clusters through sources/cluster — the way
-// `ferry status` does, and derives the grid.
+// readGrid reads the world through ferry's own sources — Git (the remote,
+// where pushes land), the registry over its loopback port, the clusters
+// through sources/cluster — the way `ferry status` does, and derives the
+// grid.
 func readGrid(t *testing.T, ctx context.Context, w *World) *model.Grid {
 	t.Helper()
-	repo, err := gitops.Open(w.RepoDir)
+	repo, err := gitops.Clone(ctx, w.RemoteDir, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

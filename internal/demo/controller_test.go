@@ -1,0 +1,176 @@
+package demo
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// pushEdit clones the demo remote, edits one file, commits and pushes, as
+// a user of the demo would. It returns the commit.
+func pushEdit(t *testing.T, w *World, file string, edit func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	repo, err := git.PlainClone(dir, false, &git.CloneOptions{URL: w.RemoteDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, file), []byte(edit(string(content))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wt.Add(file); err != nil {
+		t.Fatal(err)
+	}
+	who := &object.Signature{Name: "Test", Email: "test@example.org", When: time.Now()}
+	hash, err := wt.Commit("Edit "+file, &git.CommitOptions{Author: who})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := repo.Push(&git.PushOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return hash.String()
+}
+
+// setBuild rewrites an overlay's tag and digest from one build to another.
+func setBuild(from, to build) func(string) string {
+	return func(s string) string {
+		s = strings.Replace(s, from.Digest, to.Digest, 1)
+		return strings.Replace(s, "newTag: "+from.Version, "newTag: "+to.Version, 1)
+	}
+}
+
+// waitFor reads events until one matches. The deadline only turns a hung
+// controller into a failure; it never paces the test.
+func waitFor(t *testing.T, w *World, match func(Event) bool) Event {
+	t.Helper()
+	deadline := time.After(time.Minute)
+	for {
+		select {
+		case e := <-w.Events:
+			if e.Kind == ReconcileFailed {
+				t.Fatalf("controller: %s", e)
+			}
+			if match(e) {
+				return e
+			}
+		case <-deadline:
+			t.Fatal("the controller never reported the expected step")
+		}
+	}
+}
+
+func is(kind EventKind, app, env string) func(Event) bool {
+	return func(e Event) bool { return e.Kind == kind && e.App == app && e.Env == env }
+}
+
+// TestCommitIsReconciled promotes catalog 4.3.0 from staging to prod-us,
+// where it was behind, and follows the cell through pending, rolling and
+// in sync, reading it each time through ferry's own sources.
+func TestCommitIsReconciled(t *testing.T) {
+	ctx := context.Background()
+	step := make(chan struct{})
+	w := startWorld(t, Options{ReconcileDelay: time.Millisecond, PollInterval: time.Millisecond, step: step})
+	state := func() model.State { return readGrid(t, ctx, w).Cell("catalog", "prod-us").State }
+	if s := state(); s != model.StateBehind {
+		t.Fatalf("before the promotion catalog@prod-us is %s, want behind", s)
+	}
+
+	commit := pushEdit(t, w, "apps/catalog/overlays/prod-us/kustomization.yaml",
+		setBuild(w.builds["catalog"][2], w.builds["catalog"][3]))
+	waitFor(t, w, func(e Event) bool { return e.Kind == CommitSeen && e.Commit == commit })
+	updated := waitFor(t, w, is(DeploymentUpdated, "catalog", "prod-us"))
+	if want := w.builds["catalog"][3].Digest; updated.Digest != want {
+		t.Fatalf("rolling out %s, want staging's %s", updated.Digest, want)
+	}
+	if s := state(); s != model.StatePending {
+		t.Errorf("deployment updated, no pod replaced: %s, want pending", s)
+	}
+	step <- struct{}{}
+	waitFor(t, w, is(PodReplaced, "catalog", "prod-us"))
+	if s := state(); s != model.StateRolling {
+		t.Errorf("one pod replaced of two: %s, want rolling", s)
+	}
+	step <- struct{}{}
+	synced := waitFor(t, w, is(AppSynced, "catalog", "prod-us"))
+	if synced.Commit != commit {
+		t.Errorf("synced %s, want the pushed commit %s", synced.Commit, commit)
+	}
+	if s := state(); s != model.StateInSync {
+		t.Errorf("after the rollout: %s, want in-sync", s)
+	}
+	assertRunsOnly(t, w, "prod-us", "catalog", updated.Digest)
+	assertApplication(t, w, "prod-us", "catalog-prod-us", commit)
+}
+
+// assertRunsOnly checks every pod of app reports digest.
+func assertRunsOnly(t *testing.T, w *World, env, app, digest string) {
+	t.Helper()
+	pods, err := w.Clusters[env].Kube.CoreV1().Pods(namespace).List(context.Background(),
+		metav1.ListOptions{LabelSelector: labelName + "=" + app})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep, err := w.Clusters[env].Kube.AppsV1().Deployments(namespace).Get(context.Background(), app, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pods.Items) != int(*dep.Spec.Replicas) {
+		t.Errorf("%s@%s has %d pods, want %d", app, env, len(pods.Items), *dep.Spec.Replicas)
+	}
+	for _, p := range pods.Items {
+		if id := p.Status.ContainerStatuses[0].ImageID; !strings.HasSuffix(id, "@"+digest) {
+			t.Errorf("pod %s reports %s, want %s", p.Name, id, digest)
+		}
+	}
+	if img := dep.Spec.Template.Spec.Containers[0].Image; !strings.HasSuffix(img, "@"+digest) {
+		t.Errorf("deployment wants %s, want %s", img, digest)
+	}
+}
+
+// assertApplication checks the Application reports the commit synced.
+func assertApplication(t *testing.T, w *World, env, name, commit string) {
+	t.Helper()
+	u, err := w.Clusters[env].Dynamic.Resource(applicationsGVR).Namespace(argoNamespace).
+		Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, _, _ := unstructured.NestedString(u.Object, "status", "sync", "revision")
+	sync, _, _ := unstructured.NestedString(u.Object, "status", "sync", "status")
+	health, _, _ := unstructured.NestedString(u.Object, "status", "health", "status")
+	if rev != commit || sync != "Synced" || health != "Healthy" {
+		t.Errorf("%s: %s %s at %s, want Synced Healthy at %s", name, sync, health, rev, commit)
+	}
+}
+
+// TestManualSyncStaysPending pushes to the one Application that syncs by
+// hand: the controller says so and leaves the cluster alone.
+func TestManualSyncStaysPending(t *testing.T) {
+	w := startWorld(t, Options{ReconcileDelay: time.Millisecond, PollInterval: time.Millisecond})
+	builds := w.builds["checkout"]
+	commit := pushEdit(t, w, "apps/checkout/overlays/prod-us/kustomization.yaml", setBuild(builds[4], builds[2]))
+	e := waitFor(t, w, is(SyncSkipped, "checkout", "prod-us"))
+	if e.Commit != commit {
+		t.Errorf("skipped %s, want %s", e.Commit, commit)
+	}
+	assertRunsOnly(t, w, "prod-us", "checkout", builds[3].Digest)
+}
