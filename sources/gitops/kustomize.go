@@ -31,6 +31,22 @@ type FoundImage struct {
 // every image the built output would deploy (workload containers and Flux HelmRelease
 // spec.values images), each with where a promotion would write it.
 //
+// The location is the first place, walking from the overlay down to the
+// resource file, that sets the value: at each level the images: entry whose
+// newName (or name), newTag and digest give the final image, then the
+// patches that set the container's image: or the values field, last first.
+// When that place is the overlay's own file, Location points at it
+// (KindKustomizeImages, KindKustomizePatch, or KindManifest /
+// KindFluxHelmRelease for a resource file the overlay lists itself).
+// Otherwise the overlay only inherits: Location is its kustomization at
+// line 0 — KindKustomizeAddImages for containers, KindKustomizePatch for
+// HelmRelease values (images: entries do not reach values) — and Inherited
+// names the file that really sets the value; Setter is that field's marker.
+//
+// Results are cached by the hash of every file a build reads, so building
+// the same overlay of a later tree is a lookup when its inputs are
+// unchanged.
+//
 // Builds are serialised: krusty keeps global state (its OpenAPI schema) and
 // the in-memory filesystem shared by the builds of one tree is not safe for
 // concurrent use.

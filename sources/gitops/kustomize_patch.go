@@ -14,9 +14,7 @@ import (
 // patch or a list of JSON 6902 operations. Node positions are positions in
 // File, also for inline patches.
 type patchDoc struct {
-	File     string     // the patch file, or the kustomization for an inline patch
-	Entry    *yaml.Node // the kustomization entry naming the patch
-	Inline   *yaml.Node // the inline patch scalar; nil for a patch file
+	File     string // the patch file, or the kustomization for an inline patch
 	Root     *yaml.Node
 	JSON6902 bool
 	Target   patchTarget
@@ -63,9 +61,9 @@ func (k *kustFile) readPatches(t *Tree) {
 				continue
 			}
 			if p := path.Join(k.Dir, item.Value); !strings.Contains(item.Value, "\n") && t.Has(p) {
-				k.addPatchFile(t, p, item, nil)
+				k.addPatchFile(t, p, nil)
 			} else {
-				k.addPatchInline(item, item, nil)
+				k.addPatchInline(item, nil)
 			}
 		}
 	}
@@ -77,9 +75,9 @@ func (k *kustFile) readPatches(t *Tree) {
 		for _, item := range list.Content {
 			target := readTarget(Get(item, "target"))
 			if p := Str(item, "path"); p != "" {
-				k.addPatchFile(t, path.Join(k.Dir, p), item, target)
+				k.addPatchFile(t, path.Join(k.Dir, p), target)
 			} else if inline := Get(item, "patch"); inline != nil && inline.Kind == yaml.ScalarNode {
-				k.addPatchInline(item, inline, target)
+				k.addPatchInline(inline, target)
 			}
 		}
 	}
@@ -92,27 +90,26 @@ func readTarget(n *yaml.Node) *patchTarget {
 	return &patchTarget{Kind: anchored(Str(n, "kind")), Name: anchored(Str(n, "name"))}
 }
 
-func (k *kustFile) addPatchFile(t *Tree, file string, entry *yaml.Node, target *patchTarget) {
+func (k *kustFile) addPatchFile(t *Tree, file string, target *patchTarget) {
 	data, ok := t.Read(file)
 	if !ok {
 		return // krusty reports the missing file
 	}
 	docs, _ := ParseDocs(file, data)
-	k.addPatchDocs(docs, file, entry, nil, target)
+	k.addPatchDocs(docs, file, target)
 }
 
-func (k *kustFile) addPatchInline(entry, inline *yaml.Node, target *patchTarget) {
+func (k *kustFile) addPatchInline(inline *yaml.Node, target *patchTarget) {
 	docs, _ := ParseDocs(k.File, []byte(inline.Value))
 	for _, d := range docs {
 		k.shiftInline(d.Root, inline)
 	}
-	k.addPatchDocs(docs, k.File, entry, inline, target)
+	k.addPatchDocs(docs, k.File, target)
 }
 
-func (k *kustFile) addPatchDocs(docs []Doc, file string, entry, inline *yaml.Node, target *patchTarget) {
+func (k *kustFile) addPatchDocs(docs []Doc, file string, target *patchTarget) {
 	for _, d := range docs {
-		p := patchDoc{File: file, Entry: entry, Inline: inline, Root: d.Root,
-			JSON6902: d.Root.Kind == yaml.SequenceNode}
+		p := patchDoc{File: file, Root: d.Root, JSON6902: d.Root.Kind == yaml.SequenceNode}
 		switch {
 		case target != nil:
 			p.Target = *target

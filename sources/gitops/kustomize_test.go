@@ -277,7 +277,9 @@ func TestBuildOverlayComponentsAndOwnManifests(t *testing.T) {
 		"components/side/kustomization.yaml": []byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n" +
 			"images:\n  - name: ghcr.io/x/side\n    newTag: \"2.0\"\n"),
 		"envs/prod/kustomization.yaml": []byte("resources:\n  - ../../base\ncomponents:\n  - ../../components/side\n"),
-		"envs/dev/kustomization.yaml":  []byte("resources:\n  - ../../base\n  - seed.yaml\n"),
+		"envs/dev/kustomization.yaml":  []byte("resources:\n  - ../../base\n  - seed.yaml\n  - release.yaml\n"),
+		"envs/dev/release.yaml": []byte("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cache\nspec:\n" +
+			"  values:\n    image:\n      repository: ghcr.io/x/cache\n      tag: \"7.0\"\n"),
 		"envs/dev/seed.yaml": []byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: seed\nspec:\n  template:\n    spec:\n" +
 			"      containers:\n        - name: seed\n          image: ghcr.io/x/seed:0.1 # {\"$imagepolicy\": \"ns:seed\"}\n"),
 	})
@@ -291,7 +293,11 @@ func TestBuildOverlayComponentsAndOwnManifests(t *testing.T) {
 		{"api", "ghcr.io/x/api:1.0", "Deployment/api", addImages, "envs/dev/kustomization.yaml", 0, "base/deploy.yaml"},
 		{"side", "ghcr.io/x/side:1.0", "Deployment/api", addImages, "envs/dev/kustomization.yaml", 0, "base/deploy.yaml"},
 		{"seed", "ghcr.io/x/seed:0.1", "Job/seed", model.KindManifest, "envs/dev/seed.yaml", 10, ""},
+		{"", "ghcr.io/x/cache:7.0", "HelmRelease/cache", model.KindFluxHelmRelease, "envs/dev/release.yaml", 8, ""},
 	})
+	if f := dev[3].Location.Fields; f["tag"] != (model.Position{Line: 9, Column: 12}) || f["repository"] != (model.Position{Line: 8, Column: 19}) {
+		t.Errorf("release fields = %v, want repository 8:19 and tag 9:12", f)
+	}
 	if loc := dev[2].Location; loc.Setter != `{"$imagepolicy": "ns:seed"}` || loc.Fields["image"] != (model.Position{Line: 10, Column: 18}) {
 		t.Errorf("seed location = %+v, want the image field at 10:18 with its marker", loc)
 	}
