@@ -144,3 +144,42 @@ func TestFindOverlays(t *testing.T) {
 		t.Errorf("overlays = %v", got)
 	}
 }
+
+func TestMatchConfigPath(t *testing.T) {
+	paths := []configPath{
+		{"search", "prod", "overlays/prod"}, {"cart", "prod", "overlays/prod"},
+		{"search", "dev", "deploy/search/dev"}, {"web", "dev", "deploy/search/dev/web.yaml"},
+	}
+	for _, tc := range []struct {
+		path string
+		want placement
+		ok   bool
+	}{
+		// One overlay deploying several configured apps: the environment
+		// is known, the apps come from the workloads.
+		{"overlays/prod/", placement{Env: "prod", Configured: true}, true},
+		{"deploy/search/dev/values.yaml", placement{App: "search", Env: "dev", Configured: true}, true},
+		{"deploy/search/dev/web.yaml", placement{App: "web", Env: "dev", Configured: true}, true}, // longest wins
+		{"deploy/search/devel/values.yaml", placement{}, false},
+	} {
+		got, ok := matchConfigPath(paths, tc.path)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: %+v %v, want %+v %v", tc.path, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestCommonDir(t *testing.T) {
+	for _, tc := range []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{"envs/prod/a.yaml", "envs/prod/b.yaml"}, "envs/prod"},
+		{[]string{"envs/prod/a/x.yaml", "envs/prod/b.yaml"}, "envs/prod"},
+		{[]string{"envs/prod/a.yaml", "charts/x/values.yaml"}, ""},
+	} {
+		if got := commonDir(tc.paths); got != tc.want {
+			t.Errorf("commonDir(%v) = %q, want %q", tc.paths, got, tc.want)
+		}
+	}
+}
