@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
+	"slices"
 
 	"github.com/spf13/pflag"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/cluster"
 	"github.com/ferryhq/ferry/sources/gitops"
 	"github.com/ferryhq/ferry/sources/registry"
 )
@@ -16,22 +17,26 @@ type sourceFlags struct {
 	sources     []string
 	refresh     bool
 	concurrency int
+	kubeconfig  string
+	// clusters, when set, replaces the kubeconfig: the demo world hands its
+	// simulated clusters in here, and they are read by the same code.
+	clusters map[string]cluster.Clients
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
-	fs.StringSliceVar(&f.sources, "sources", []string{"git", "registry"},
-		"sources to read: git, registry, cluster (comma list)")
+	fs.StringSliceVar(&f.sources, "sources", nil,
+		"sources to read: git, registry, cluster (default: git,registry, and cluster when ferry.yaml names contexts)")
 	fs.BoolVar(&f.refresh, "refresh", false, "ask the registry again for tags resolved in the last minutes")
 	fs.IntVar(&f.concurrency, "registry-concurrency", 16, "registry requests in flight at once")
+	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
 }
 
 // loadWorld reads every chosen source once and merges their facts.
-func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags, _ io.Writer) (*model.World, error) {
-	use, err := sourceList(sf.sources)
-	if err != nil {
+func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags) (*model.World, error) {
+	if _, err := sourceList(sf.sources); len(sf.sources) > 0 && err != nil {
 		return nil, err
 	}
-	_, tree, err := rf.open(ctx)
+	repo, tree, err := rf.open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -42,10 +47,28 @@ func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags, _ io.Writer)
 		Declared:     res.Declared,
 		Problems:     res.Problems,
 	}
+	use := sf.chosen(res.Environments)
 	if use["registry"] {
 		readRegistry(ctx, w, res.Config, sf)
 	}
+	if use["cluster"] {
+		readClusters(ctx, w, res.Config, sf, appliedBy(repo, tree, w.Declared))
+	}
 	return w, nil
+}
+
+// chosen returns the sources to read: --sources, else git and registry, and
+// the clusters when an environment names a kubeconfig context.
+func (sf *sourceFlags) chosen(envs model.Environments) map[string]bool {
+	if len(sf.sources) > 0 {
+		use, _ := sourceList(sf.sources)
+		return use
+	}
+	use := map[string]bool{"git": true, "registry": true}
+	use["cluster"] = sf.clusters != nil || slices.ContainsFunc(envs, func(e model.Environment) bool {
+		return e.Kube.Context != ""
+	})
+	return use
 }
 
 // readRegistry resolves every declared reference once.
@@ -62,4 +85,40 @@ func readRegistry(ctx context.Context, w *model.World, cfg *model.Config, sf *so
 	}
 	results := resolver.Resolve(ctx, refs)
 	w.Registry, w.RegistryProblems = results.Facts, results.Problems
+}
+
+// readClusters lists what every environment's cluster runs for the
+// declared cells.
+func readClusters(ctx context.Context, w *model.World, cfg *model.Config, sf *sourceFlags, applied func(app, env, rev string) bool) {
+	opts := cluster.Options{Kubeconfig: sf.kubeconfig, Environments: w.Environments, Applied: applied, Logf: logf()}
+	var (
+		src      *cluster.Source
+		problems []model.CellProblem
+	)
+	if sf.clusters != nil {
+		src = cluster.NewFromClients(opts, sf.clusters)
+	} else {
+		src, problems = cluster.New(opts)
+	}
+	snap := src.List(ctx, clusterTargets(w.Declared, cfg))
+	w.Problems = append(append(w.Problems, problems...), snap.Problems...)
+	w.Live, w.Controllers = snap.Live, snap.Controllers
+}
+
+// clusterTargets groups the declarations by cell.
+func clusterTargets(decls []model.Declared, cfg *model.Config) []cluster.Target {
+	index := map[model.CellKey]int{}
+	var out []cluster.Target
+	for _, d := range decls {
+		k := model.CellKey{App: d.App, Env: d.Env}
+		i, ok := index[k]
+		if !ok {
+			app, _ := cfg.App(d.App)
+			i = len(out)
+			index[k] = i
+			out = append(out, cluster.Target{App: d.App, Env: d.Env, Workload: app.Workload})
+		}
+		out[i].Declared = append(out[i].Declared, d)
+	}
+	return out
 }
