@@ -3,6 +3,9 @@ package demo
 import (
 	"context"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // startWorld starts a world that the test closes when it ends.
@@ -18,4 +21,9 @@ func startWorld(t testing.TB, o Options) *World {
 		}
 	})
 	return w
+}
+
+// podItems returns the pods of a tracker's list.
+func podItems(obj runtime.Object) []corev1.Pod {
+	return obj.(*corev1.PodList).Items
 }

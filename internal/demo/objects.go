@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -57,10 +58,13 @@ func imageID(repo string, a artifact, form idForm) string {
 	return repo + "@" + a.Digest
 }
 
-// templateHash stands in for the ReplicaSet hash of a pod template.
+// templateHash stands in for the ReplicaSet hash of a pod template. The
+// registry host is left out: its port changes from run to run, the names
+// should not.
 func templateHash(image string) string {
 	h := fnv.New32a()
-	h.Write([]byte(image))
+	_, path, _ := strings.Cut(image, "/")
+	h.Write([]byte(path))
 	return safeString(rand.New(rand.NewSource(int64(h.Sum32()))), 10)
 }
 
