@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -130,6 +131,8 @@ func clientsFor(raw *clientcmdapi.Config, ctxName string, rules *clientcmd.Clien
 		return Clients{}, err
 	}
 	tune(cfg)
+	reach := &reachability{}
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return &observingTransport{next: rt, seen: reach} })
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return Clients{}, err
@@ -138,7 +141,7 @@ func clientsFor(raw *clientcmdapi.Config, ctxName string, rules *clientcmd.Clien
 	if err != nil {
 		return Clients{}, err
 	}
-	return Clients{Kube: kube, Dynamic: dyn, Context: ctxName}, nil
+	return Clients{Kube: kube, Dynamic: dyn, Context: ctxName, reach: reach}, nil
 }
 
 // tune raises the client-side rate limits unless they are already set, and

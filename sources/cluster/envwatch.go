@@ -39,9 +39,9 @@ type watched struct {
 	name      string
 	namespace string // "" for all namespaces
 	core      bool   // failures are problems on the column; sync is awaited
-	informer cache.SharedIndexInformer
-	probe    func(ctx context.Context) error // cheap read: is it readable again?
-	add      func(inv *inventory, obj any)
+	informer  cache.SharedIndexInformer
+	probe     func(ctx context.Context) error // cheap read: is it readable again?
+	add       func(inv *inventory, obj any)
 }
 
 func newEnvWatch(s *Source, e envClients, notify func()) *envWatch {
@@ -57,6 +57,9 @@ func reconnect() wait.Backoff {
 // backoff while it is unreachable), starts the informers and waits for the
 // core ones to sync.
 func (ew *envWatch) run(ctx context.Context) {
+	if ew.e.reach != nil {
+		ew.e.reach.listen(ew.notify)
+	}
 	served, ok := ew.discover(ctx)
 	if !ok {
 		return

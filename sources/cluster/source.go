@@ -44,6 +44,8 @@ type Clients struct {
 	Context string
 	// Namespace limits reads to one namespace; "" reads all namespaces.
 	Namespace string
+
+	reach *reachability // set by New: whether the context's server answers
 }
 
 // Target is one app in one environment, as Git declares it.

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/ferryhq/ferry/model"
 )
@@ -69,12 +70,24 @@ func (ew *envWatch) facts(targets []Target) envFacts {
 		ew.dirty = false
 	}
 	out := envFacts{live: ew.cached.live, controllers: ew.cached.controllers}
-	if len(ew.problems) > 0 {
+	if err := ew.unreachable(); err != nil {
+		// One problem says it all; the failing reads it causes add nothing.
+		msg := fmt.Sprintf("context %q: API server unreachable: %s", ew.e.Context, rootCause(err))
+		out.problems = []model.CellProblem{envProblem(ew.e.env, msg)}
+	} else if len(ew.problems) > 0 {
 		out.problems = ew.problemList()
 	} else {
 		out.problems = ew.cached.problems
 	}
 	return out
+}
+
+// unreachable returns the transport error of the context's last request.
+func (ew *envWatch) unreachable() error {
+	if ew.e.reach == nil {
+		return nil
+	}
+	return ew.e.reach.failure()
 }
 
 // problemList returns the watch problems in a stable order.
