@@ -147,7 +147,7 @@ func (r *reader) readArgoHelm(a argoApp, s argoSource, srcFile string, srcDoc *y
 		}
 	}
 	if s.Dir != "" {
-		addFile(path.Join(s.Dir, "values.yaml"))
+		layers = r.chartLayers(path.Join(s.Dir, "values.yaml"))
 	}
 	floor := -1
 	if files := Get(helm, "valueFiles"); files != nil {

@@ -34,9 +34,7 @@ func (r *reader) readHelmRelease(p string, doc *yaml.Node, pl placement) {
 	}
 	var layers []valuesLayer
 	if defaults := r.fluxChartValues(doc); defaults != "" {
-		if root := r.valuesRoot(defaults); root != nil {
-			layers = append(layers, valuesLayer{File: defaults, Kind: model.KindHelmValues, Images: FindValuesImages(root)})
-		}
+		layers = r.chartLayers(defaults)
 	}
 	layers = append(layers, valuesLayer{File: p, Kind: model.KindFluxHelmRelease, PathPrefix: "spec.values.",
 		Images: FindValuesImages(Get(doc, "spec", "values"))})

@@ -91,9 +91,7 @@ func (r *reader) readValuesFile(p string, doc *yaml.Node, pl placement) {
 	}
 	var layers []valuesLayer
 	if defaults := r.defaultsFor(p, app); defaults != "" {
-		if root := r.valuesRoot(defaults); root != nil {
-			layers = append(layers, valuesLayer{File: defaults, Kind: model.KindHelmValues, Images: FindValuesImages(root)})
-		}
+		layers = r.chartLayers(defaults)
 	}
 	layers = append(layers, valuesLayer{File: p, Kind: model.KindHelmValues, Images: FindValuesImages(doc)})
 	r.declareLayers(layers, len(layers)-1, valuesTarget{App: app, Env: pl.Env, Unit: p})
@@ -127,6 +125,24 @@ func (r *reader) declareLayers(layers []valuesLayer, floor int, to valuesTarget)
 			r.declare(d, to.Unit)
 		}
 	}
+}
+
+// chartLayers returns the layers a chart in this repo contributes: the
+// appVersion of its Chart.yaml as the top-level image's default tag (the
+// `helm create` convention), then its values.yaml.
+func (r *reader) chartLayers(valuesFile string) []valuesLayer {
+	var out []valuesLayer
+	chart := path.Join(path.Dir(valuesFile), "Chart.yaml")
+	if root := r.valuesRoot(chart); root != nil {
+		if v := Get(root, "appVersion"); v != nil && v.Kind == yaml.ScalarNode && Value(v) != "" {
+			out = append(out, valuesLayer{File: chart, Kind: model.KindHelmValues, Fallback: true,
+				Images: []ValuesImage{{Path: "image", Node: v, Tag: v}}})
+		}
+	}
+	if root := r.valuesRoot(valuesFile); root != nil {
+		out = append(out, valuesLayer{File: valuesFile, Kind: model.KindHelmValues, Images: FindValuesImages(root)})
+	}
+	return out
 }
 
 // valuesRoot parses a values file of the tree once per Read (chart defaults

@@ -19,6 +19,10 @@ type valuesLayer struct {
 	// PathPrefix turns a values path into the document's YAML path:
 	// "spec.values." for a HelmRelease.
 	PathPrefix string
+	// Fallback layers only fill a tag no other layer sets (Chart.yaml's
+	// appVersion, which chart templates use as the default tag); they never
+	// add an image of their own.
+	Fallback bool
 }
 
 // imagePart is one scalar of an image and the layer that set it.
@@ -42,6 +46,9 @@ func mergeLayers(layers []valuesLayer) []*mergedImage {
 	var out []*mergedImage
 	byPath := map[string]*mergedImage{}
 	for li, l := range layers {
+		if l.Fallback {
+			continue
+		}
 		for _, img := range l.Images {
 			m := byPath[img.Path]
 			if m == nil {
@@ -52,7 +59,21 @@ func mergeLayers(layers []valuesLayer) []*mergedImage {
 			m.apply(img, li)
 		}
 	}
+	for li, l := range layers {
+		for _, img := range l.Images {
+			if m := byPath[img.Path]; l.Fallback && m != nil && img.Tag != nil && !m.hasVersion() {
+				m.parts["tag"] = imagePart{Key: "tag", Value: Value(img.Tag), Node: img.Tag, Layer: li}
+			}
+		}
+	}
 	return out
+}
+
+// hasVersion reports whether a tag, digest or whole reference is set; an
+// empty tag (`tag: ""`) does not count, as chart templates default it.
+func (m *mergedImage) hasVersion() bool {
+	_, whole := m.parts["whole"]
+	return whole || m.parts["tag"].Value != "" || m.parts["digest"].Value != ""
 }
 
 func (m *mergedImage) apply(img ValuesImage, layer int) {

@@ -55,9 +55,15 @@ func TestReadValuesBesideChart(t *testing.T) {
 		{"search", "dev", "search", "ghcr.io/shop/search:1.2.0", "charts/search/values-dev.yaml", 2, helm},
 		{"search", "staging", "search", "ghcr.io/shop/search:1.1.0", "charts/search/values-staging.yaml", 1, helm},
 		{"search", "prod", "search", "ghcr.io/shop/search:1.0.0", "charts/search/values-prod.yaml", 0, helm},
+		{"cart", "dev", "cart", "ghcr.io/shop/cart:2.5.0", "charts/cart/values-dev.yaml", 2, helm},
+		// tag "" in the chart: the chart's appVersion is what deploys.
+		{"cart", "prod", "cart", "ghcr.io/shop/cart:2.4.0", "charts/cart/values-prod.yaml", 0, helm},
 	})
 	for _, d := range res.Declared {
-		if d.Env == "prod" && d.Inherited != "charts/search/values.yaml" {
+		if d.App == "cart" && d.Env == "prod" && d.Inherited != "charts/cart/Chart.yaml" {
+			t.Errorf("cart prod inherits from %q, want the chart's Chart.yaml", d.Inherited)
+		}
+		if d.App == "search" && d.Env == "prod" && d.Inherited != "charts/search/values.yaml" {
 			t.Errorf("prod inherits from %q, want the chart's values.yaml", d.Inherited)
 		}
 		if d.Env == "staging" && d.Location.Fields["image"] != (model.Position{Line: 1, Column: 8}) {

@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"sort"
@@ -180,7 +181,7 @@ func (r *reader) readFile(p string) {
 	}
 	data, _ := r.t.Read(p)
 	owned := kustomizeOwned(p, r.kdirs)
-	if owned && !strings.Contains(string(data), "argoproj.io") {
+	if owned && !bytes.Contains(data, []byte("argoproj.io")) {
 		return
 	}
 	pl := r.place(p)
