@@ -34,7 +34,7 @@ func (r *reader) readArgoKustomize(a argoApp, s argoSource, srcFile string, srcD
 			"kustomize.images", model.KindArgoSourceFile)...)
 	}
 	unit := a.unitPath(srcFile)
-	r.unit(a.App, a.Env, unit)
+	r.seen(a.App, a.Env)
 	if _, ok := r.kdirs[s.Dir]; ok && s.Dir != "" {
 		_, discovered := r.built[s.Dir]
 		b := r.build(s.Dir)

