@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,7 +38,10 @@ type admin struct {
 	ns   string
 }
 
-var nonName = regexp.MustCompile(`[^a-z0-9-]+`)
+var (
+	nonName    = regexp.MustCompile(`[^a-z0-9-]+`)
+	namespaces atomic.Int64 // keeps namespaces unique when tests repeat (-count)
+)
 
 // newAdmin creates a namespace for the test, named after it.
 func newAdmin(t *testing.T, s *kubetest.Server) *admin {
@@ -45,7 +49,11 @@ func newAdmin(t *testing.T, s *kubetest.Server) *admin {
 	cfg := s.RESTConfig(kubetest.Admin)
 	a := &admin{t: t, ctx: context.Background(),
 		kube: kubernetes.NewForConfigOrDie(cfg), dyn: dynamic.NewForConfigOrDie(cfg)}
-	a.ns = a.namespace(strings.Trim(nonName.ReplaceAllString(strings.ToLower(t.Name()), "-"), "-"))
+	base := strings.Trim(nonName.ReplaceAllString(strings.ToLower(t.Name()), "-"), "-")
+	if len(base) > 40 {
+		base = base[:40]
+	}
+	a.ns = a.namespace(fmt.Sprintf("%s-%d", base, namespaces.Add(1)))
 	return a
 }
 
