@@ -101,6 +101,9 @@ func TestResolveFactsAndCache(t *testing.T) {
 			t.Errorf("%d token exchanges for %s, want 1", n, repo)
 		}
 	}
+	if n := tr.count("ping"); n != 1 {
+		t.Errorf("%d pings, want 1 for the registry", n)
+	}
 	// Annotations complete: shop/both's config blob (its labels) is never read.
 	if n := tr.repoCount("shop/both", "GET blob"); n != 0 {
 		t.Errorf("shop/both: %d blob GETs, want 0 (annotations come first)", n)

@@ -89,10 +89,12 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // transportStack builds what go-containerregistry talks through, outermost
-// first: refuse plain HTTP to registries not marked insecure, retry 429/5xx
-// with bounded backoff, and give each attempt its own timeout.
+// first: refuse plain HTTP to registries not marked insecure, ping each
+// registry once, retry 429/5xx with bounded backoff, and give each attempt
+// its own timeout.
 func (r *Resolver) transportStack() http.RoundTripper {
 	secure, insecure := r.baseTransports()
+	pings := &pingCache{now: r.opts.Now, entries: map[string]*pingEntry{}}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		allowed := r.opts.Insecure(req.URL.Host)
 		if req.URL.Scheme == "http" && !allowed {
@@ -102,7 +104,13 @@ func (r *Resolver) transportStack() http.RoundTripper {
 		if allowed {
 			base = insecure
 		}
-		return r.retry(req, withTimeout(base, r.opts.Timeout))
+		next := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			return r.retry(req, withTimeout(base, r.opts.Timeout))
+		})
+		if isPing(req) {
+			return pings.roundTrip(req, next)
+		}
+		return next.RoundTrip(req)
 	})
 }
 
