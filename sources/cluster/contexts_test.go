@@ -1,0 +1,35 @@
+package cluster
+
+import (
+	"strings"
+	"testing"
+
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+func TestChooseContext(t *testing.T) {
+	raw := clientcmdapi.NewConfig()
+	for _, n := range []string{"dev", "gke_shop_staging", "prod-eu", "prod-us", "kind-production"} {
+		raw.Contexts[n] = &clientcmdapi.Context{}
+	}
+	for _, tc := range []struct {
+		env        model.Environment
+		want, fail string
+	}{
+		{model.Environment{Name: "dev"}, "dev", ""},
+		{model.Environment{Name: "staging"}, "gke_shop_staging", ""},
+		{model.Environment{Name: "prod-eu"}, "prod-eu", ""},
+		{model.Environment{Name: "prod"}, "", "several kubeconfig contexts"},
+		{model.Environment{Name: "production"}, "kind-production", ""},
+		{model.Environment{Name: "qa"}, "", ""},
+		{model.Environment{Name: "x", Kube: model.KubeTarget{Context: "prod-us"}}, "prod-us", ""},
+		{model.Environment{Name: "x", Kube: model.KubeTarget{Context: "nope"}}, "", `"nope"`},
+	} {
+		got, problem := chooseContext(tc.env, raw)
+		if got != tc.want || (tc.fail == "") != (problem == "") || !strings.Contains(problem, tc.fail) {
+			t.Errorf("%s: got %q, problem %q; want %q, problem containing %q", tc.env.Name, got, problem, tc.want, tc.fail)
+		}
+	}
+}
