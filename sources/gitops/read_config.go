@@ -68,6 +68,10 @@ func configuredOverlays(paths []configPath, kdirs map[string]string) map[string]
 		if _, ok := kdirs[c.Path]; ok {
 			out[c.Path] = c.Env
 		}
+		// A path naming the kustomization file itself means its folder.
+		if dir := path.Dir(c.Path); kdirs[dir] == c.Path || (dir == "." && kdirs[""] == c.Path) {
+			out[strings.TrimPrefix(dir, ".")] = c.Env
+		}
 	}
 	return out
 }

@@ -75,17 +75,3 @@ func problemsText(ps []model.CellProblem) string {
 	}
 	return b.String()
 }
-
-func TestDumpFixtures(t *testing.T) {
-	if os.Getenv("FERRY_DUMP") == "" {
-		t.Skip()
-	}
-	for _, name := range strings.Split(os.Getenv("FERRY_DUMP"), ",") {
-		res := Read(readFixture(t, name))
-		t.Logf("== %s envs=%v apps=%v", name, res.Environments, res.Apps)
-		for _, d := range res.Declared {
-			t.Logf("%s inh=%q fields=%v setter=%q path=%s wl=%s", cellOf(d), d.Inherited, d.Location.Fields, d.Location.Setter, d.Location.Path, d.Workload)
-		}
-		t.Logf("problems:\n%s", problemsText(res.Problems))
-	}
-}

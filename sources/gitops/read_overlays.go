@@ -21,6 +21,9 @@ func (r *reader) readOverlays() {
 	for _, target := range findOverlays(r.t, r.kdirs, r.layout, configuredOverlays(r.cfgPaths, r.kdirs)) {
 		b := r.build(target.Dir)
 		pl := r.place(target.Dir + "/")
+		if byFile, ok := matchConfigPath(r.cfgPaths, r.kdirs[target.Dir]); ok && !pl.Configured {
+			pl = byFile // ferry.yaml names the kustomization file itself
+		}
 		if pl.Env != target.Env {
 			pl = placement{Env: target.Env, App: r.layout.appFromPath(target.Dir+"/", target.Env)}
 		}

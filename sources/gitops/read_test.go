@@ -183,3 +183,30 @@ func TestCommonDir(t *testing.T) {
 		}
 	}
 }
+
+func TestFerryConfigPathsNameOverlaysOutsideTheLayout(t *testing.T) {
+	tree := readFixture(t, "kustomize-images")
+	files := map[string][]byte{model.ConfigFile: []byte(`environments:
+  - name: live
+apps:
+  - name: shop-search
+    paths:
+      live: apps/search/overlays/prod/kustomization.yaml
+`)}
+	for _, p := range tree.Paths() {
+		data, _ := tree.Read(p)
+		files[p] = data
+	}
+	res := Read(NewTree("", files))
+	if len(res.Declared) == 0 {
+		t.Fatalf("nothing declared; problems:\n%s", problemsText(res.Problems))
+	}
+	for _, d := range res.Declared {
+		if d.App != "shop-search" || d.Env != "live" {
+			t.Errorf("declared %s/%s %s, want only shop-search/live", d.App, d.Env, d.Name)
+		}
+	}
+	if !equal(res.Environments.Names(), "live") {
+		t.Errorf("environments %v", res.Environments.Names())
+	}
+}
