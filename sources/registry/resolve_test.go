@@ -193,3 +193,21 @@ func TestConcurrencyIsBounded(t *testing.T) {
 		t.Errorf("the injected transport saw %d requests, the server %d", sent.Load(), tr.total())
 	}
 }
+
+// TestHeadWithoutDigestFallsBackToGet: a registry whose HEAD answers lack
+// Docker-Content-Digest still resolves tags, with one GET.
+func TestHeadWithoutDigestFallsBackToGet(t *testing.T) {
+	tr := newTestRegistry(t)
+	digest := tr.push(t, "shop/odd:1", plainImage(t))
+	tr.headWithoutDigest = true
+	tr.arm()
+	o := Options{CacheDir: "-", Insecure: func(string) bool { return true }, Keychain: &countingKeychain{}}
+	r := ref(tr.host+"/shop/odd", "1", "")
+	res := New(o).Resolve(context.Background(), []model.ImageRef{r})
+	if got := res.Facts[r.String()].Digest; got != digest || len(res.Problems) != 0 {
+		t.Errorf("digest %q problems %v, want %s", got, res.Problems, digest)
+	}
+	if heads := tr.count("HEAD manifest"); heads != 1 {
+		t.Errorf("%d HEADs, want 1", heads)
+	}
+}

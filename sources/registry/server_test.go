@@ -29,8 +29,10 @@ type testRegistry struct {
 	host  string
 	inner http.Handler
 
-	armed    atomic.Bool // off while the test pushes its images
-	latency  time.Duration
+	armed             atomic.Bool // off while the test pushes its images
+	latency           time.Duration
+	headWithoutDigest bool // answer HEADs without Docker-Content-Digest, as some registries do
+
 	inFlight atomic.Int64 // requests being served now
 	maxIn    atomic.Int64 // the most served at once
 
@@ -160,6 +162,12 @@ func (tr *testRegistry) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}`, http.StatusUnauthorized)
 	case kind == "GET tags":
 		tr.serveTagPage(w, r, repo)
+	case kind == "HEAD manifest" && tr.headWithoutDigest:
+		rec := httptest.NewRecorder()
+		tr.inner.ServeHTTP(rec, r)
+		maps.Copy(w.Header(), rec.Header())
+		w.Header().Del("Docker-Content-Digest")
+		w.WriteHeader(rec.Code)
 	default:
 		tr.inner.ServeHTTP(w, r)
 	}
