@@ -165,6 +165,8 @@ func (r *reader) readArgoHelm(a argoApp, s argoSource, srcFile string, srcDoc *y
 	}
 	if a.File != "" {
 		layers = append(layers,
+			valuesLayer{File: a.File, Kind: model.KindArgoHelmValues, PathPrefix: s.YAMLPath + ".helm.values|",
+				Images: FindValuesImages(r.inlineValues(a.File, Get(helm, "values")))},
 			valuesLayer{File: a.File, Kind: model.KindArgoHelmValues, PathPrefix: s.YAMLPath + ".helm.valuesObject.",
 				Images: FindValuesImages(Get(helm, "valuesObject"))},
 			valuesLayer{File: a.File, Kind: model.KindArgoHelmParameter, PathPrefix: s.YAMLPath + ".helm.parameters.",

@@ -17,6 +17,8 @@ func TestReadArgoCDApplications(t *testing.T) {
 		{"search", "dev", "search", "ghcr.io/shop/search:1.3.0", "argocd/search-dev.yaml", 14, model.KindArgoHelmParameter},
 		// valueFiles: the environment's own values file is where a promotion writes.
 		{"search", "staging", "search", "ghcr.io/shop/search:1.2.5", "charts/search/values-staging.yaml", 2, model.KindHelmValues},
+		// helm.values, a YAML string: the position is inside the block.
+		{"search", "uat", "search", "ghcr.io/shop/search:1.2.9", "argocd/search-uat.yaml", 13, model.KindArgoHelmValues},
 		// spec.sources[].helm.valuesObject; environment from the name's prefix.
 		{"search", "prod", "search", "ghcr.io/shop/search:1.2.0", "argocd/search-prod.yaml", 12, model.KindArgoHelmValues},
 		// ApplicationSet list elements: the tag is written in the element.
@@ -25,7 +27,7 @@ func TestReadArgoCDApplications(t *testing.T) {
 		// goTemplate placeholders inside a kustomize.images string.
 		{"worker", "staging", "worker", "ghcr.io/shop/worker:0.7", "argocd/web-appset.yaml", 50, model.KindArgoKustomizeImages},
 	})
-	if got := res.Environments.Names(); !equal(got, "dev", "staging", "prod") {
+	if got := res.Environments.Names(); !equal(got, "dev", "uat", "staging", "prod") {
 		t.Errorf("environments = %v", got)
 	}
 	if len(res.Problems) > 0 {
@@ -37,6 +39,9 @@ func TestReadArgoCDApplications(t *testing.T) {
 			if !equalFields(d.Location.Fields, want) {
 				t.Errorf("web/dev fields %v", d.Location.Fields)
 			}
+		}
+		if d.App == "search" && d.Env == "uat" && d.Location.Fields["tag"] != (model.Position{Line: 13, Column: 16}) {
+			t.Errorf("search/uat tag at %v, want 13:16 in the values block", d.Location.Fields)
 		}
 		if d.App == "cart" && d.Workload != "Deployment/cart" {
 			t.Errorf("cart/%s workload %q", d.Env, d.Workload)
