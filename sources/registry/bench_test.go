@@ -28,7 +28,7 @@ func benchSize() (refs, repos int, latency time.Duration) {
 		}
 		return def
 	}
-	return env("FERRY_BENCH_REFS", 150), env("FERRY_BENCH_REPOS", 30),
+	return env("FERRY_BENCH_REFS", 60), env("FERRY_BENCH_REPOS", 12),
 		time.Duration(env("FERRY_BENCH_LATENCY_MS", 20)) * time.Millisecond
 }
 

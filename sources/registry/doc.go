@@ -4,7 +4,8 @@
 // revision, source, created) from annotations first, then config labels.
 //
 // Speed comes from doing each thing once: credentials are resolved once per
-// registry, one remote.Puller per registry keeps one token per repository,
+// registry, each registry is pinged once, one remote.Puller per registry
+// keeps one token per repository,
 // references are deduped and resolved Options.Concurrency at a time, and a
 // disk cache under the XDG cache dir keeps what a digest names forever and
 // tag → digest answers for Options.TagTTL. A warm run makes no request for
@@ -16,6 +17,8 @@
 // the run from asking again. 429 and 5xx answers are retried a bounded
 // number of times, honouring Retry-After, on an injectable clock.
 //
-// Benchmark (go test -bench Resolve ./sources/registry, size from
-// FERRY_BENCH_REFS, FERRY_BENCH_REPOS): see bench_test.go.
+// BenchmarkResolveVsBaseline compares a cold, a warm and a warm-but-expired
+// run with a loop of crane.Digest calls, against a test registry with
+// injected latency. It is small by default; the full size is
+// FERRY_BENCH_REFS=1500 FERRY_BENCH_REPOS=300 (FERRY_BENCH_LATENCY_MS=20).
 package registry
