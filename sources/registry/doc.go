@@ -5,11 +5,12 @@
 //
 // Speed comes from doing each thing once: credentials are resolved once per
 // registry, each registry is pinged once, one remote.Puller per registry
-// keeps one token per repository,
-// references are deduped and resolved Options.Concurrency at a time, and a
-// disk cache under the XDG cache dir keeps what a digest names forever and
-// tag → digest answers for Options.TagTTL. A warm run makes no request for
-// references pinned by digest.
+// keeps one token per repository, references are deduped and resolved
+// Options.Concurrency at a time, and a disk cache under the XDG cache dir
+// (one file per repository) keeps what a digest names forever and tag →
+// digest answers for Options.TagTTL. A warm run makes no request for
+// references pinned by digest. Build one Resolver per run (or refresh):
+// credentials are read once in its lifetime.
 //
 // Failures become typed Faults on exactly the references they concern, in
 // plain words that never carry credentials. Faults that concern a whole
