@@ -132,7 +132,10 @@ func (ew *envWatch) discoverOnce(served map[schema.GroupVersionResource]bool) er
 // the environment names a namespace, with the Strip transform set on the
 // factory (a later InformerFor could overwrite one set per informer).
 func (ew *envWatch) coreResources() []*watched {
-	opts := []informers.SharedInformerOption{informers.WithTransform(Strip)}
+	var opts []informers.SharedInformerOption
+	if !ew.src.keepFields {
+		opts = append(opts, informers.WithTransform(Strip))
+	}
 	if ew.e.Namespace != "" {
 		opts = append(opts, informers.WithNamespace(ew.e.Namespace))
 	}
@@ -181,7 +184,9 @@ func (ew *envWatch) customResources(served map[schema.GroupVersionResource]bool)
 			ns = ew.e.Namespace
 		}
 		inf := dynamicinformer.NewFilteredDynamicInformer(ew.e.Dynamic, gvr, ns, 0, cache.Indexers{}, nil).Informer()
-		_ = inf.SetTransform(Strip)
+		if !ew.src.keepFields {
+			_ = inf.SetTransform(Strip)
+		}
 		res := ew.e.Dynamic.Resource(gvr).Namespace(ns)
 		w := &watched{name: gvr.Resource, namespace: ns, core: gvr == rolloutsGVR, informer: inf,
 			probe: func(ctx context.Context) error { _, err := res.List(ctx, metav1.ListOptions{Limit: 1}); return err }}

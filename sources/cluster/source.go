@@ -73,6 +73,9 @@ type Snapshot struct {
 type Source struct {
 	opts Options
 	envs []envClients
+	// keepFields turns the informer transform off; only the memory
+	// benchmark sets it, to measure what the transform saves.
+	keepFields bool
 }
 
 // envClients are the clients of one environment, in environment order.
