@@ -83,9 +83,15 @@ func (r *Repo) BareRemote() string {
 	if _, err := r.Git.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{bare}}); err != nil {
 		r.t.Fatal(err)
 	}
-	err := r.Git.Push(&git.PushOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"refs/heads/*:refs/heads/*"}})
-	if err != nil {
-		r.t.Fatalf("push to bare remote: %v", err)
-	}
+	r.Push()
 	return bare
+}
+
+// Push pushes every branch to origin.
+func (r *Repo) Push() {
+	r.t.Helper()
+	err := r.Git.Push(&git.PushOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"refs/heads/*:refs/heads/*"}})
+	if err != nil && err != git.NoErrAlreadyUpToDate {
+		r.t.Fatalf("push to origin: %v", err)
+	}
 }

@@ -101,9 +101,7 @@ func TestCloneIntoCacheThenFetch(t *testing.T) {
 
 	r.Write("environments/dev/search/values.yaml", "image:\n  tag: v9\n")
 	head := r.Commit("dev gets v9")
-	if err := r.Git.Push(nil); err != nil {
-		t.Fatal(err)
-	}
+	r.Push()
 	again, err := gitops.Clone(ctx, url, cache)
 	if err != nil {
 		t.Fatal(err)
