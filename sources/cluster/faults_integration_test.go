@@ -95,42 +95,53 @@ func TestRBACForbidsPodsInOneNamespace(t *testing.T) {
 	})
 }
 
-// TestUnreachableServerAndUnknownContext: a context whose server does not
-// answer is a problem on its own column only; a context ferry.yaml names
+// TestBrokenContexts: a server that does not answer, a token it rejects
+// (expired credentials) and a failing exec credential plugin are each a
+// plain-words problem on their own column only; a context ferry.yaml names
 // but the kubeconfig lacks is reported by New.
-func TestUnreachableServerAndUnknownContext(t *testing.T) {
+func TestBrokenContexts(t *testing.T) {
 	s := needKube(t)
 	a := newAdmin(t, s)
 	cs := []corev1.Container{container("api", searchRepo+":1")}
 	a.deployment(a.ns, "search-api", nil, 1, 1, 1, cs...)
 	a.pod(a.ns, "api-1", "search-api", cs, map[string]string{"api": searchRepo + "@" + digestA})
-	path, err := s.WriteKubeconfig("unreachable.kubeconfig",
-		kubetest.Context{Name: "good", User: kubetest.Ferry, Namespace: a.ns},
-		kubetest.Context{Name: "dead", User: kubetest.Ferry})
+	path, err := s.WriteKubeconfig("broken.kubeconfig", kubetest.Context{Name: "good", User: kubetest.Ferry, Namespace: a.ns})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Point "dead" at a closed port by rewriting its cluster entry.
-	deadPath := deadCluster(t, path)
-	envs := model.Environments{env("test", "good", a.ns), env("prod", "dead", ""), env("qa", "missing", "")}
-	src, problems := cluster.New(cluster.Options{Kubeconfig: deadPath, Environments: envs, Logf: t.Logf})
+	path = breakContexts(t, path)
+	envs := model.Environments{env("test", "good", a.ns), env("prod", "dead", ""),
+		env("uat", "expired", ""), env("stage", "exec", ""), env("qa", "missing", "")}
+	src, problems := cluster.New(cluster.Options{Kubeconfig: path, Environments: envs, Logf: t.Logf})
 	if len(problems) != 1 || problems[0].Env != "qa" || !strings.Contains(problems[0].Message, `"missing"`) {
 		t.Errorf("New problems = %v", problems)
 	}
 	var targets []cluster.Target
-	for _, e := range []string{"test", "prod"} {
-		targets = append(targets, cluster.Target{App: "search-api", Env: e,
-			Declared: []model.Declared{declared("search-api", e, "api", searchRepo, digestA)}})
+	for _, e := range envs {
+		targets = append(targets, cluster.Target{App: "search-api", Env: e.Name,
+			Declared: []model.Declared{declared("search-api", e.Name, "api", searchRepo, digestA)}})
 	}
 	snap := src.List(t.Context(), targets)
 	if _, ok := snap.Live[model.ImageKey{App: "search-api", Env: "test", Image: "api"}]; !ok {
 		t.Errorf("test not read: %s", describeSnap(snap))
 	}
-	prod := problemsOn(snap, "prod")
-	if len(prod) == 0 || !strings.Contains(prod[0], `context "dead"`) || !strings.Contains(prod[0], "unreachable") {
-		t.Errorf("prod problems = %v", prod)
-	}
 	if p := problemsOn(snap, "test"); len(p) > 0 {
 		t.Errorf("test problems = %v", p)
+	}
+	for env, words := range map[string][]string{
+		"prod":  {`context "dead"`, "unreachable"},
+		"uat":   {`context "expired"`, "rejected the credentials"},
+		"stage": {`context "exec"`, "credential plugin failed"},
+	} {
+		got := problemsOn(snap, env)
+		if len(got) == 0 {
+			t.Errorf("%s: no problem", env)
+			continue
+		}
+		for _, w := range words {
+			if !strings.Contains(got[0], w) {
+				t.Errorf("%s: problem %q lacks %q", env, got[0], w)
+			}
+		}
 	}
 }

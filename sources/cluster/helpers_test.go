@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/ferryhq/ferry/internal/kubetest"
 	"github.com/ferryhq/ferry/model"
@@ -111,9 +112,10 @@ func sameCounts(got, want map[string]int) bool {
 	return true
 }
 
-// deadCluster copies a kubeconfig, adding a cluster on a port nobody
-// listens on and pointing the "dead" context at it.
-func deadCluster(t *testing.T, path string) string {
+// breakContexts copies a kubeconfig and adds three broken contexts: "dead"
+// (a port nobody listens on), "expired" (a token the server does not know)
+// and "exec" (a credential plugin that fails).
+func breakContexts(t *testing.T, path string) string {
 	t.Helper()
 	cfg, err := clientcmd.LoadFromFile(path)
 	if err != nil {
@@ -128,8 +130,13 @@ func deadCluster(t *testing.T, path string) string {
 	dead := *cfg.Clusters["kubetest"]
 	dead.Server = "https://" + addr
 	cfg.Clusters["dead"] = &dead
-	cfg.Contexts["dead"].Cluster = "dead"
-	out := path + ".dead"
+	cfg.AuthInfos["expired"] = &clientcmdapi.AuthInfo{Token: "token-that-expired"}
+	cfg.AuthInfos["exec"] = &clientcmdapi.AuthInfo{Exec: &clientcmdapi.ExecConfig{
+		Command: "false", APIVersion: "client.authentication.k8s.io/v1", InteractiveMode: clientcmdapi.NeverExecInteractiveMode}}
+	cfg.Contexts["dead"] = &clientcmdapi.Context{Cluster: "dead", AuthInfo: kubetest.Ferry}
+	cfg.Contexts["expired"] = &clientcmdapi.Context{Cluster: "kubetest", AuthInfo: "expired"}
+	cfg.Contexts["exec"] = &clientcmdapi.Context{Cluster: "kubetest", AuthInfo: "exec"}
+	out := path + ".broken"
 	if err := clientcmd.WriteToFile(*cfg, out); err != nil {
 		t.Fatal(err)
 	}
