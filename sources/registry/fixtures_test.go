@@ -106,27 +106,27 @@ func (tr *testRegistry) push(t testing.TB, repoTag string, artifact digester) st
 
 // world is what the fact tests push: one of each kind of artifact.
 type world struct {
-	labeled, both, plain    string // single-platform images
-	index, amd64, arm64     string // annotated multi-arch index and its children
-	mixed                   string // index without annotations; its first platform has labels
-	movedFrom, movedTo      string // shop/moving:v1 before and after it moved
-	labeledIdentity, ann    map[string]string
-	mixedChildLabels        map[string]string
-	indexAnnotations        map[string]string
-	bothLabelsLoseToAnnotes map[string]string
+	labeled, both, plain             string // single-platform images
+	index, amd64, arm64              string // annotated multi-arch index and its children
+	mixed                            string // index without annotations; its first platform has labels
+	movedFrom, movedTo               string // shop/moving:v1 before and after it moved
+	labeledIdentity, bothAnnotations map[string]string
+	mixedChildLabels                 map[string]string
+	indexAnnotations                 map[string]string
+	bothLabels                       map[string]string
 }
 
 func pushWorld(t testing.TB, tr *testRegistry) world {
 	t.Helper()
 	w := world{
-		labeledIdentity:         identity("1.4.0", "abc1234def5678", "https://github.com/shop/labels", created1),
-		ann:                     identity("5.0.0", "5555555aaaa", "https://github.com/shop/both", created2),
-		bothLabelsLoseToAnnotes: identity("0.0.1-label", "label", "https://label.example", created1),
-		indexAnnotations:        identity("2.0.0", "2222222bbbb", "https://github.com/shop/multi", created2),
-		mixedChildLabels:        identity("3.1.0", "3333333cccc", "https://github.com/shop/mixed", created1),
+		labeledIdentity:  identity("1.4.0", "abc1234def5678", "https://github.com/shop/labels", created1),
+		bothAnnotations:  identity("5.0.0", "5555555aaaa", "https://github.com/shop/both", created2),
+		bothLabels:       identity("0.0.1-label", "label", "https://label.example", created1),
+		indexAnnotations: identity("2.0.0", "2222222bbbb", "https://github.com/shop/multi", created2),
+		mixedChildLabels: identity("3.1.0", "3333333cccc", "https://github.com/shop/mixed", created1),
 	}
 	w.labeled = tr.push(t, "shop/labels:1.4.0", labeledImage(t, w.labeledIdentity))
-	w.both = tr.push(t, "shop/both:5.0.0", annotatedImage(t, w.ann, w.bothLabelsLoseToAnnotes))
+	w.both = tr.push(t, "shop/both:5.0.0", annotatedImage(t, w.bothAnnotations, w.bothLabels))
 	w.plain = tr.push(t, "shop/plain:latest", plainImage(t))
 
 	amd64, arm64 := plainImage(t), plainImage(t)
