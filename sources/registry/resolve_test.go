@@ -211,3 +211,24 @@ func TestHeadWithoutDigestFallsBackToGet(t *testing.T) {
 		t.Errorf("%d HEADs, want 1", heads)
 	}
 }
+
+// TestCancelledResolveSaysSo: a cancelled run ends with a plain problem per
+// reference, not a hang or a crash.
+func TestCancelledResolveSaysSo(t *testing.T) {
+	tr := newTestRegistry(t)
+	tr.push(t, "shop/a:1", plainImage(t))
+	tr.arm()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	o := Options{CacheDir: "-", Insecure: func(string) bool { return true }, Keychain: &countingKeychain{}}
+	refs := []model.ImageRef{ref(tr.host+"/shop/a", "1", ""), ref(tr.host+"/shop/b", "2", "")}
+	res := New(o).Resolve(ctx, refs)
+	for _, r := range refs {
+		if ps := res.Problems[r.String()]; len(ps) != 1 || ps[0].Message != "registry "+tr.host+": lookup cancelled" {
+			t.Errorf("%s: problems %v, want one saying the lookup was cancelled", r, ps)
+		}
+	}
+	if n := tr.total(); n != 0 {
+		t.Errorf("a cancelled run made %d requests", n)
+	}
+}
