@@ -58,7 +58,8 @@ func reconnect() wait.Backoff {
 // core ones to sync.
 func (ew *envWatch) run(ctx context.Context) {
 	if ew.e.reach != nil {
-		ew.e.reach.listen(ew.notify)
+		stop := ew.e.reach.listen(ew.notify)
+		context.AfterFunc(ctx, stop)
 	}
 	served, ok := ew.discover(ctx)
 	if !ok {

@@ -14,7 +14,8 @@ import (
 type reachability struct {
 	mu        sync.Mutex
 	err       error
-	listeners []func()
+	listeners map[int]func()
+	next      int
 }
 
 // failure returns the transport error of the last request, or nil.
@@ -33,7 +34,10 @@ func (r *reachability) observe(err error) {
 	r.mu.Lock()
 	changed := (r.err == nil) != (err == nil)
 	r.err = err
-	listeners := r.listeners
+	listeners := make([]func(), 0, len(r.listeners))
+	for _, l := range r.listeners {
+		listeners = append(listeners, l)
+	}
 	r.mu.Unlock()
 	if changed {
 		for _, l := range listeners {
@@ -42,10 +46,21 @@ func (r *reachability) observe(err error) {
 	}
 }
 
-func (r *reachability) listen(f func()) {
+// listen calls f on every flip until the returned stop is called.
+func (r *reachability) listen(f func()) (stop func()) {
 	r.mu.Lock()
-	r.listeners = append(r.listeners, f)
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	if r.listeners == nil {
+		r.listeners = map[int]func(){}
+	}
+	id := r.next
+	r.next++
+	r.listeners[id] = f
+	return func() {
+		r.mu.Lock()
+		delete(r.listeners, id)
+		r.mu.Unlock()
+	}
 }
 
 // observingTransport reports every round trip to a reachability: an error

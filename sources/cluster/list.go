@@ -74,6 +74,11 @@ func (s *Source) listInventory(ctx context.Context, e envClients) (*inventory, [
 	if err := eachItem(ctx, func(o metav1.ListOptions) (runtime.Object, error) { return kube.CoreV1().Pods(ns).List(ctx, o) },
 		func(p *corev1.Pod) { inv.pods = append(inv.pods, stripPod(p)) }); err != nil {
 		fail("pods", err)
+		if contextWide(err) {
+			// Unreachable or unauthenticated: every other read fails
+			// the same way; one problem says it.
+			return inv, problems
+		}
 	}
 	if err := eachItem(ctx, func(o metav1.ListOptions) (runtime.Object, error) { return kube.AppsV1().Deployments(ns).List(ctx, o) },
 		func(d *appsv1.Deployment) { inv.workloads = append(inv.workloads, fromDeployment(d)) }); err != nil {

@@ -33,6 +33,17 @@ func describe(context, resource, namespace string, err error) string {
 	return what + ": " + err.Error()
 }
 
+// contextWide reports whether an error concerns the whole context (server,
+// credentials) rather than one resource or namespace.
+func contextWide(err error) bool {
+	return apierrors.IsUnauthorized(err) || isExecPluginError(err) || (isUnreachable(err) && !isAPIStatus(err))
+}
+
+func isAPIStatus(err error) bool {
+	var status apierrors.APIStatus
+	return errors.As(err, &status)
+}
+
 func apiMessage(err error) string {
 	var status apierrors.APIStatus
 	if errors.As(err, &status) {
