@@ -189,7 +189,7 @@ func assemble(ctx context.Context, o Options, root string, reg *demoRegistry) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := makeClone(clone, w.RemoteDir, h.head); err != nil {
+	if err := makeClone(clone, w.RepoDir, w.RemoteDir, h.head, h.files); err != nil {
 		return nil, fmt.Errorf("demo repo %s: %w", w.RepoDir, err)
 	}
 	s := seeder{builds: builds, repoOf: reg.Repository, repoURL: w.RemoteDir,

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-git/go-git/v5"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -224,6 +225,7 @@ func TestKeepAndDir(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(w.RepoDir, model.ConfigFile)); err != nil {
 		t.Errorf("kept repo lost its ferry.yaml: %v", err)
 	}
+	assertClean(t, w.RepoDir)
 	if _, err := Start(context.Background(), Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("starting in a folder with files: %v, want a refusal", err)
 	}
@@ -235,4 +237,25 @@ func TestKeepAndDir(t *testing.T) {
 		t.Errorf("Keep: repo gone after Close: %v", err)
 	}
 	os.RemoveAll(filepath.Dir(kept.RepoDir))
+}
+
+// assertClean checks the clone's work tree and index match its HEAD, as
+// after a git clone.
+func assertClean(t *testing.T, dir string) {
+	t.Helper()
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := wt.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.IsClean() {
+		t.Errorf("fresh clone %s is not clean:\n%s", dir, st)
+	}
 }

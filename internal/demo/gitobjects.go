@@ -2,6 +2,8 @@ package demo
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
@@ -141,9 +144,9 @@ func materialize(dir string, bare bool, mem *memory.Storage, head plumbing.Hash)
 	return r, r.Storer.SetReference(plumbing.NewHashReference(branch, head))
 }
 
-// makeClone turns a repository at dir into a clone of remote: origin, the
-// branch tracking it, and a checked-out work tree.
-func makeClone(r *git.Repository, remote string, head plumbing.Hash) error {
+// makeClone turns a repository at root into a clone of remote: origin, the
+// branch tracking it, and a work tree holding files (the head's).
+func makeClone(r *git.Repository, root, remote string, head plumbing.Hash, files map[string][]byte) error {
 	cfg, err := r.Config()
 	if err != nil {
 		return err
@@ -157,9 +160,35 @@ func makeClone(r *git.Repository, remote string, head plumbing.Hash) error {
 	if err := r.Storer.SetReference(plumbing.NewHashReference("refs/remotes/origin/main", head)); err != nil {
 		return err
 	}
-	wt, err := r.Worktree()
-	if err != nil {
-		return err
+	return checkout(r, root, files)
+}
+
+// checkout writes the files into the work tree with an index that matches
+// them, as `git clone` leaves it. go-git's hard reset would do the same but
+// compares every file first and took half of the demo's start.
+func checkout(r *git.Repository, root string, files map[string][]byte) error {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
 	}
-	return wt.Reset(&git.ResetOptions{Commit: head, Mode: git.HardReset})
+	sort.Strings(paths)
+	idx := &index.Index{Version: 2}
+	for _, p := range paths {
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, files[p], 0o644); err != nil {
+			return err
+		}
+		fi, err := os.Stat(full)
+		if err != nil {
+			return err
+		}
+		idx.Entries = append(idx.Entries, &index.Entry{
+			Name: p, Hash: plumbing.ComputeHash(plumbing.BlobObject, files[p]), Mode: filemode.Regular,
+			Size: uint32(fi.Size()), ModifiedAt: fi.ModTime(), CreatedAt: fi.ModTime(),
+		})
+	}
+	return r.Storer.SetIndex(idx)
 }

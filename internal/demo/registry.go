@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -79,19 +80,32 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// pushBuilds pushes every build of every app, oldest first, and returns them
-// per app. A rebuilt tag is pushed last, so the tag moves to it.
+// pushBuilds pushes every build of every app, each app's oldest first (a
+// rebuilt tag is pushed last, so the tag moves to it), apps in parallel.
 func (r *demoRegistry) pushBuilds(ctx context.Context, seed int64) (map[string][]build, error) {
+	results := make([][]build, len(appPlans))
+	errs := make([]error, len(appPlans))
+	var wg sync.WaitGroup
+	for i, app := range appPlans {
+		wg.Go(func() { results[i], errs[i] = r.pushApp(ctx, app, seed) })
+	}
+	wg.Wait()
 	out := map[string][]build{}
-	for _, app := range appPlans {
-		for n := 0; n < app.buildCount(); n++ {
-			spec := buildSpec{App: app, N: n, Seed: seed, Revision: revisionFor(seed, app.Name, n)}
-			b, err := r.push(ctx, spec)
-			if err != nil {
-				return nil, fmt.Errorf("demo registry: push %s %s: %w", app.Name, app.version(n), err)
-			}
-			out[app.Name] = append(out[app.Name], b)
+	for i, app := range appPlans {
+		out[app.Name] = results[i]
+	}
+	return out, errors.Join(errs...)
+}
+
+func (r *demoRegistry) pushApp(ctx context.Context, app appPlan, seed int64) ([]build, error) {
+	var out []build
+	for n := 0; n < app.buildCount(); n++ {
+		spec := buildSpec{App: app, N: n, Seed: seed, Revision: revisionFor(seed, app.Name, n)}
+		b, err := r.push(ctx, spec)
+		if err != nil {
+			return nil, fmt.Errorf("demo registry: push %s %s: %w", app.Name, app.version(n), err)
 		}
+		out = append(out, b)
 	}
 	return out, nil
 }

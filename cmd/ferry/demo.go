@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferryhq/ferry/internal/demo"
+)
+
+type demoFlags struct {
+	seed           int64
+	keep           bool
+	dir            string
+	status         bool
+	output         string
+	show           string
+	reconcileDelay time.Duration
+	rolloutStep    time.Duration
+}
+
+func newDemoCmd() *cobra.Command {
+	var f demoFlags
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run ferry on a demo world: a GitOps repo, a registry and clusters, all in this process",
+		Long: `ferry demo builds a world on this machine, with no network and no cluster: a
+GitOps repo with a history of promotions and a bare remote, an OCI registry on
+127.0.0.1 holding every build, and a simulated cluster per environment with an
+Argo CD that applies what is pushed to the remote. Every cell state is there
+from the first second. Ctrl+C removes it all, unless --keep or --dir.`,
+		Example: `  ferry demo
+  ferry demo --status -o json
+  ferry demo --keep --seed 42`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd, &f)
+		},
+	}
+	fs := cmd.Flags()
+	fs.Int64Var(&f.seed, "seed", 0, "seed of the world: the same seed gives the same builds and digests")
+	fs.BoolVar(&f.keep, "keep", false, "keep the repo when the demo ends, and say where it is")
+	fs.StringVar(&f.dir, "dir", "", "put the repo in this empty folder (kept)")
+	fs.BoolVar(&f.status, "status", false, "print the status of the world and exit")
+	fs.StringVarP(&f.output, "output", "o", "table", "with --status: table, json or yaml")
+	fs.StringVar(&f.show, "show", "version", "what cells show: version, commit or digest")
+	fs.DurationVar(&f.reconcileDelay, "reconcile-delay", 2*time.Second, "how long the simulated controller waits before applying a commit")
+	fs.DurationVar(&f.rolloutStep, "rollout-step", time.Second, "time between pod replacements during a rollout")
+	return cmd
+}
+
+func runDemo(cmd *cobra.Command, f *demoFlags) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	w, err := demo.Start(ctx, demo.Options{
+		Seed: f.seed, ReconcileDelay: f.reconcileDelay, RolloutStep: f.rolloutStep,
+		Dir: f.dir, Keep: f.keep, Logf: logf(),
+	})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	status := &statusFlags{
+		repoFlags:   repoFlags{repo: w.RepoDir},
+		sourceFlags: sourceFlags{clusters: w.Clusters},
+		output:      f.output, show: f.show,
+	}
+	if f.status {
+		return runStatus(cmd, status)
+	}
+	// Until the console exists: the status once, then the controller's
+	// steps as they happen, until Ctrl+C.
+	if err := runStatus(cmd, status); err != nil {
+		return err
+	}
+	errOut := cmd.ErrOrStderr()
+	fmt.Fprintf(errOut, "\nrepo:     %s (origin %s)\nregistry: %s\n", w.RepoDir, w.RemoteDir, w.RegistryHost)
+	fmt.Fprintln(errOut, "Commit and push to origin, and the simulated Argo CD applies it. Ctrl+C ends the demo.")
+	for {
+		select {
+		case <-ctx.Done():
+			if w.Kept {
+				fmt.Fprintf(errOut, "\nThe repo stays at %s: ferry status --repo %s --sources git\n", w.RepoDir, w.RepoDir)
+			}
+			return nil
+		case e := <-w.Events:
+			fmt.Fprintf(cmd.OutOrStdout(), "%s  %s\n", time.Now().Format("15:04:05"), e)
+		}
+	}
+}
