@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -23,33 +24,70 @@ type ValuesImage struct {
 	Registry, Repository, Tag, Digest, Whole *yaml.Node
 }
 
-// FindValuesImages walks values in file order and returns every image in them.
+// FindValuesImages walks values in file order and returns every image in
+// them, inside lists too ("sidecars[0].image", named after the item's
+// `name`). An alias counts as the anchored node (`image: *defaultImage`).
 func FindValuesImages(values *yaml.Node) []ValuesImage {
-	var out []ValuesImage
-	walkValues(values, nil, &out)
-	return out
+	w := valuesWalker{}
+	w.walk(values, nil, "")
+	return w.out
 }
 
-func walkValues(n *yaml.Node, path []string, out *[]ValuesImage) {
-	if n == nil {
+// maxValuesVisits bounds a walk: aliases can make a small file expand
+// exponentially ("billion laughs"); real values stay far below it.
+const maxValuesVisits = 100_000
+
+type valuesWalker struct {
+	visits int
+	out    []ValuesImage
+}
+
+// walk visits n at path; itemName is the `name` of the list item n is, if
+// any, which names an image directly inside it.
+func (w *valuesWalker) walk(n *yaml.Node, path []string, itemName string) {
+	n = resolveAlias(n)
+	if n == nil || w.visits > maxValuesVisits {
 		return
 	}
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	Pairs(n, func(k, v *yaml.Node) {
-		p := append(append([]string(nil), path...), k.Value)
-		if img, ok := valuesImage(k.Value, v, p); ok {
-			*out = append(*out, img)
+	w.visits++
+	switch n.Kind {
+	case yaml.MappingNode:
+		Pairs(n, func(k, v *yaml.Node) {
+			p := append(append([]string(nil), path...), k.Value)
+			if img, ok := valuesImage(k.Value, resolveAlias(v), p); ok {
+				if itemName != "" && len(path) > 0 && strings.HasSuffix(path[len(path)-1], "]") {
+					img.Name = itemName
+				}
+				w.out = append(w.out, img)
+				return
+			}
+			w.walk(v, p, "")
+		})
+	case yaml.SequenceNode:
+		if len(path) == 0 {
 			return
 		}
-		walkValues(v, p, out)
-	})
+		for i, item := range n.Content {
+			p := append([]string(nil), path...)
+			p[len(p)-1] += "[" + strconv.Itoa(i) + "]"
+			w.walk(item, p, Str(resolveAlias(item), "name"))
+		}
+	}
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Kind == yaml.AliasNode {
+		return n.Alias
+	}
+	return n
 }
 
 // valuesImage recognises the image node at key.
 func valuesImage(key string, v *yaml.Node, path []string) (ValuesImage, bool) {
 	if key != "image" {
+		return ValuesImage{}, false
+	}
+	if v == nil {
 		return ValuesImage{}, false
 	}
 	img := ValuesImage{Path: strings.Join(path, "."), Node: v}

@@ -3,6 +3,7 @@ package gitops
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -70,7 +71,7 @@ func FuzzFindValuesImages(f *testing.F) {
 // indicator, or the node's plain value.
 func checkScalarAt(t *testing.T, data []byte, pos model.Position, n *yaml.Node) {
 	t.Helper()
-	lines := strings.Split(string(data), "\n")
+	lines := yamlLines.Split(string(data), -1)
 	if pos.Line < 1 || pos.Line > len(lines) {
 		t.Fatalf("line %d outside the file (%d lines)", pos.Line, len(lines))
 	}
@@ -105,6 +106,9 @@ func checkScalarAt(t *testing.T, data []byte, pos model.Position, n *yaml.Node) 
 		}
 	}
 }
+
+// yamlLines splits text where YAML breaks lines: CRLF, CR, LF, NEL, LS, PS.
+var yamlLines = regexp.MustCompile(`\r\n|[\r\n\x{85}\x{2028}\x{2029}]`)
 
 func expectPrefix(t *testing.T, at, prefix string) {
 	t.Helper()

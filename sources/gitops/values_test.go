@@ -1,0 +1,63 @@
+package gitops
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFindValuesImagesInListsAndAliases(t *testing.T) {
+	src := `defaults:
+  image: &img
+    repository: ghcr.io/shop/base
+    tag: "1.0"
+worker:
+  image: *img
+sidecars:
+  - name: proxy
+    image: envoyproxy/envoy:v1.30
+  - image:
+      repository: ghcr.io/shop/log
+      tag: "2"
+`
+	docs, perr := ParseDocs("values.yaml", []byte(src))
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	var got []string
+	for _, img := range FindValuesImages(docs[0].Root) {
+		got = append(got, img.Name+"@"+img.Path+"="+Value(img.Repository)+Value(img.Whole)+":"+Value(img.Tag))
+	}
+	want := []string{
+		"defaults@defaults.image=ghcr.io/shop/base:1.0",
+		"worker@worker.image=ghcr.io/shop/base:1.0", // the alias reads as the anchored node
+		"proxy@sidecars[0].image=envoyproxy/envoy:v1.30:",
+		"sidecars[1]@sidecars[1].image=ghcr.io/shop/log:2",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// An alias bomb must not hang discovery: the walk is bounded.
+func TestFindValuesImagesBoundsAliasExpansion(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("l0: &l0 {image: {repository: x, tag: \"1\"}}\n")
+	for i := 1; i <= 40; i++ {
+		prev := "l" + itoa(i-1)
+		b.WriteString("l" + itoa(i) + ": &l" + itoa(i) + " {a: *" + prev + ", b: *" + prev + "}\n")
+	}
+	docs, perr := ParseDocs("values.yaml", []byte(b.String()))
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	if n := len(FindValuesImages(docs[0].Root)); n == 0 || n > maxValuesVisits {
+		t.Errorf("found %d images, want some but at most %d", n, maxValuesVisits)
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
