@@ -44,7 +44,9 @@ func (l layout) envFromPath(p string) (env, unknown string) {
 		if l.isEnv(e) {
 			return e, ""
 		}
-		unknown = e
+		if l.configured != nil && model.LooksLikeEnvironment(e) {
+			unknown = e // values-qa.yaml, but ferry.yaml lists no qa
+		}
 	}
 	for i := 0; i+1 < len(dirs); i++ {
 		if !envContainers[dirs[i]] || dirs[i+1] == "base" || dirs[i+1] == "bases" {

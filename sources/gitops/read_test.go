@@ -93,8 +93,12 @@ func TestEnvironmentFromPath(t *testing.T) {
 		{"apps/search/base/kustomization.yaml", "", ""},
 		{"charts/search/values.yaml", "", ""},
 		{"docs/index.yaml", "", ""},
+		{"charts/search/values-common.yaml", "", ""},
 	} {
-		env, _ := l.envFromPath(tc.path)
+		env, unknown := l.envFromPath(tc.path)
+		if unknown != "" {
+			t.Errorf("%s: %q reported unknown without ferry.yaml", tc.path, unknown)
+		}
 		app := ""
 		if env != "" {
 			app = l.appFromPath(tc.path, env)
