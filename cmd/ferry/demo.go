@@ -87,7 +87,10 @@ func runDemo(cmd *cobra.Command, f *demoFlags) error {
 				fmt.Fprintf(errOut, "\nThe repo stays at %s: ferry status --repo %s --sources git\n", w.RepoDir, w.RepoDir)
 			}
 			return nil
-		case e := <-w.Events:
+		case e, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s  %s\n", time.Now().Format("15:04:05"), e)
 		}
 	}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,7 @@ import (
 	"github.com/ferryhq/ferry/model"
 )
 
-// pushEdit clones the demo remote, edits one file, commits and pushes, as
+// pushEdit clones the demo remote, edits (or creates) one file, commits and pushes, as
 // a user of the demo would. It returns the commit.
 func pushEdit(t *testing.T, w *World, file string, edit func(string) string) string {
 	t.Helper()
@@ -26,7 +27,10 @@ func pushEdit(t *testing.T, w *World, file string, edit func(string) string) str
 		t.Fatal(err)
 	}
 	content, err := os.ReadFile(filepath.Join(dir, file))
-	if err != nil {
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, file)), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, file), []byte(edit(string(content))), 0o644); err != nil {
@@ -173,4 +177,29 @@ func TestManualSyncStaysPending(t *testing.T) {
 		t.Errorf("skipped %s, want %s", e.Commit, commit)
 	}
 	assertRunsOnly(t, w, "prod-us", "checkout", builds[3].Digest)
+}
+
+// TestNewCellIsDeployed declares recommendations in prod-us, where it was
+// missing: the controller creates its Application, Deployment and pods.
+func TestNewCellIsDeployed(t *testing.T) {
+	ctx := context.Background()
+	w := startWorld(t, Options{ReconcileDelay: time.Millisecond, RolloutStep: time.Millisecond, PollInterval: time.Millisecond})
+	if s := readGrid(t, ctx, w).Cell("recommendations", "prod-us").State; s != model.StateMissing {
+		t.Fatalf("recommendations@prod-us is %s, want missing", s)
+	}
+	overlay, err := os.ReadFile(filepath.Join(w.RepoDir, "apps/recommendations/overlays/prod-eu/kustomization.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit := pushEdit(t, w, "apps/recommendations/overlays/prod-us/kustomization.yaml",
+		func(string) string { return string(overlay) })
+	synced := waitFor(t, w, is(AppSynced, "recommendations", "prod-us"))
+	if synced.Commit != commit {
+		t.Errorf("synced %s, want %s", synced.Commit, commit)
+	}
+	assertRunsOnly(t, w, "prod-us", "recommendations", w.builds["recommendations"][2].Digest)
+	assertApplication(t, w, "prod-us", "recommendations-prod-us", commit)
+	if s := readGrid(t, ctx, w).Cell("recommendations", "prod-us").State; s != model.StateInSync {
+		t.Errorf("after the rollout: %s, want in-sync", s)
+	}
 }

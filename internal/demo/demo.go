@@ -49,7 +49,8 @@ type World struct {
 	// cluster.NewFromClients takes them.
 	Clusters map[string]cluster.Clients
 	// Events report the controller's progress. Nobody has to read them:
-	// when the buffer is full, events are dropped, never waited for.
+	// when the buffer is full, events are dropped, never waited for. Close
+	// closes the channel.
 	Events <-chan Event
 	// Close stops everything, closes the port and removes the temp dir
 	// (unless kept). It is safe to call more than once.
@@ -106,7 +107,7 @@ func Start(ctx context.Context, o Options) (w *World, err error) {
 	ctl := newController(o, w, reg, events)
 	var wg sync.WaitGroup
 	wg.Go(func() { ctl.run(runCtx) })
-	cleanups = append(cleanups, func() error { stop(); wg.Wait(); return nil })
+	cleanups = append(cleanups, func() error { stop(); wg.Wait(); close(events); return nil })
 	w.Events = events
 
 	var once sync.Once
