@@ -110,6 +110,9 @@ type valuesTarget struct {
 func (r *reader) declareLayers(layers []valuesLayer, floor int, to valuesTarget) {
 	r.seen(to.App, to.Env)
 	for _, m := range mergeLayers(layers) {
+		if m.empty() {
+			continue
+		}
 		d, prob := m.declared(layers, floor, to.App, to.Env)
 		if prob != nil {
 			r.problem(to.App, to.Env, *prob)

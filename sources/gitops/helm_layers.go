@@ -69,6 +69,17 @@ func mergeLayers(layers []valuesLayer) []*mergedImage {
 	return out
 }
 
+// empty reports an image whose fields are all blank (`tag: ""` with nothing
+// else known): nothing is declared, and nothing is wrong either.
+func (m *mergedImage) empty() bool {
+	for _, p := range m.parts {
+		if p.Value != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // hasVersion reports whether a tag, digest or whole reference is set; an
 // empty tag (`tag: ""`) does not count, as chart templates default it.
 func (m *mergedImage) hasVersion() bool {
