@@ -18,8 +18,8 @@ func layerOf(t *testing.T, file, src string) valuesLayer {
 func TestMergeLayersFieldByField(t *testing.T) {
 	for _, tc := range []struct {
 		name, defaults, env string
-		ref, inherited   string
-		fields           map[string]model.Position
+		ref, inherited      string
+		fields              map[string]model.Position
 	}{
 		{"tag over a whole default", "image: ghcr.io/a/b:1.0\n", "image:\n  tag: \"2.0\"\n",
 			"ghcr.io/a/b:2.0", "", map[string]model.Position{"tag": {Line: 2, Column: 8}}},
