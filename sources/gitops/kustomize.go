@@ -70,7 +70,14 @@ func BuildOverlay(t *Tree, dir string) ([]FoundImage, []model.Problem) {
 }
 
 // build runs krusty on an overlay and locates the images of its output.
-func (c *kustCache) build(k *kustFile) buildResult {
+func (c *kustCache) build(k *kustFile) (r buildResult) {
+	defer func() {
+		// Odd input must cost one cell, never the program.
+		if p := recover(); p != nil {
+			r = buildResult{Problems: []model.Problem{{Source: "git", File: k.File,
+				Message: fmt.Sprintf("could not read the kustomize build: %v", p)}}}
+		}
+	}()
 	if problems := c.unbuildable(k); len(problems) > 0 {
 		return buildResult{Problems: problems}
 	}
@@ -210,8 +217,6 @@ func (c *kustCache) run(k *kustFile) (resmap.ResMap, error) {
 	var m resmap.ResMap
 	var err error
 	quietStderr(func() {
-		// A crash inside kustomize on odd input is this overlay's
-		// problem, not the program's.
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("kustomize crashed: %v", r)
