@@ -40,12 +40,13 @@ func FuzzFindValuesImages(f *testing.F) {
 		})
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		lines := yamlLines.Split(string(data), -1)
 		docs, _ := ParseDocs("values.yaml", data)
 		for _, doc := range docs {
 			for _, img := range FindValuesImages(doc.Root) {
 				for _, n := range []*yaml.Node{img.Registry, img.Repository, img.Tag, img.Digest, img.Whole} {
 					if n != nil {
-						checkScalarAt(t, data, Pos(n), n)
+						checkScalarAt(t, lines, Pos(n), n)
 					}
 				}
 			}
@@ -53,14 +54,14 @@ func FuzzFindValuesImages(f *testing.F) {
 		// The whole reader, over the same bytes as values, manifests and
 		// Argo CD/Flux objects: problems are fine, panics are not.
 		res := Read(NewTree("", map[string][]byte{
-			"environments/dev/app/values.yaml": data, "envs/prod/app.yaml": data,
+			"environments/dev/shop/values.yaml": data, "envs/prod/shop.yaml": data,
 		}))
 		for _, d := range res.Declared {
 			for key, pos := range d.Location.Fields {
 				if pos.Line == 0 {
 					t.Errorf("%s: field %s has no position", d.Location.File, key)
 				}
-				checkScalarAt(t, data, pos, nil)
+				checkScalarAt(t, lines, pos, nil)
 			}
 		}
 	})
@@ -69,9 +70,8 @@ func FuzzFindValuesImages(f *testing.F) {
 // checkScalarAt asserts that the text at pos (1-based line, column in
 // characters as yaml.v3 counts them) starts a scalar: a quote, a block
 // indicator, or the node's plain value.
-func checkScalarAt(t *testing.T, data []byte, pos model.Position, n *yaml.Node) {
+func checkScalarAt(t *testing.T, lines []string, pos model.Position, n *yaml.Node) {
 	t.Helper()
-	lines := yamlLines.Split(string(data), -1)
 	if pos.Line < 1 || pos.Line > len(lines) {
 		t.Fatalf("line %d outside the file (%d lines)", pos.Line, len(lines))
 	}
