@@ -145,7 +145,11 @@ func (h *history) promote(app appPlan, envs []string, b, stage int, when time.Ti
 		verb, author = "Deploy", ciBot
 	}
 	fmt.Fprintf(&msg, "%s %s %s to %s\n\n", verb, app.Name, bd.Version, strings.Join(envs, ", "))
-	fmt.Fprintf(&msg, "%s %s → %s (%s)\n\n", app.Name, from, bd.Version, model.ShortDigest(bd.Digest))
+	if from == bd.Version {
+		fmt.Fprintf(&msg, "%s %s, rebuilt (%s)\n\n", app.Name, bd.Version, model.ShortDigest(bd.Digest))
+	} else {
+		fmt.Fprintf(&msg, "%s %s → %s (%s)\n\n", app.Name, from, bd.Version, model.ShortDigest(bd.Digest))
+	}
 	fmt.Fprintf(&msg, "Ferry-App: %s\n", app.Name)
 	for _, env := range envs {
 		fmt.Fprintf(&msg, "Ferry-Env: %s\n", env)
