@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/go-git/go-git/v5"
 )
 
 // BenchmarkStart measures a whole start (registry, builds, repos, clusters,
@@ -75,5 +77,47 @@ func BenchmarkStartPhases(b *testing.B) {
 				}
 			}
 		}
+	})
+}
+
+// BenchmarkCheckout compares the clone's checkout (files and index written
+// directly) with go-git's hard reset, which it replaced.
+func BenchmarkCheckout(b *testing.B) {
+	reg, err := startRegistry()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer reg.Close()
+	builds, err := reg.pushBuilds(context.Background(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := writeHistory(renderer{registry: reg.Host, builds: builds})
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, checkout func(r *git.Repository, dir string) error) {
+		for b.Loop() {
+			dir := filepath.Join(b.TempDir(), "clone")
+			r, err := materialize(dir, false, h.mem, h.head)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := checkout(r, dir); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("go-git-hard-reset", func(b *testing.B) {
+		run(b, func(r *git.Repository, _ string) error {
+			wt, err := r.Worktree()
+			if err != nil {
+				return err
+			}
+			return wt.Reset(&git.ResetOptions{Commit: h.head, Mode: git.HardReset})
+		})
+	})
+	b.Run("own-checkout", func(b *testing.B) {
+		run(b, func(r *git.Repository, dir string) error { return checkout(r, dir, h.files) })
 	})
 }

@@ -88,8 +88,19 @@ func (s seeder) cellObjects(c *fakeCluster, app appPlan, cp cellPlan, form idFor
 	return objs, a
 }
 
-// plannedState is what the plan means a cell to show; tests and the README
-// use it to say where each state is.
+// Planned returns the state the plan gives every cell of a fresh world,
+// for tests that read the world through ferry (`ferry demo --status`).
+func Planned() map[model.CellKey]model.State {
+	out := map[model.CellKey]model.State{}
+	for _, app := range appPlans {
+		for _, env := range envPlans {
+			out[model.CellKey{App: app.Name, Env: env.Name}] = plannedState(app, env.Name)
+		}
+	}
+	return out
+}
+
+// plannedState is what the plan means a cell to show.
 func plannedState(app appPlan, env string) model.State {
 	cp, ok := app.Cells[env]
 	switch {

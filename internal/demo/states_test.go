@@ -102,16 +102,14 @@ func TestPlannedStates(t *testing.T) {
 	w := startWorld(t, Options{})
 	g := readGrid(t, ctx, w)
 	seen := map[model.State]bool{}
-	for _, app := range appPlans {
-		for _, env := range envPlans {
-			c := g.Cell(app.Name, env.Name)
-			if c == nil {
-				t.Fatalf("%s@%s: no cell in the grid", app.Name, env.Name)
-			}
-			seen[c.State] = true
-			if want := plannedState(app, env.Name); c.State != want {
-				t.Errorf("%s@%s: state %s, planned %s; problems %v", app.Name, env.Name, c.State, want, c.Problems)
-			}
+	for k, want := range Planned() {
+		c := g.Cell(k.App, k.Env)
+		if c == nil {
+			t.Fatalf("%s@%s: no cell in the grid", k.App, k.Env)
+		}
+		seen[c.State] = true
+		if c.State != want {
+			t.Errorf("%s@%s: state %s, planned %s; problems %v", k.App, k.Env, c.State, want, c.Problems)
 		}
 	}
 	for _, s := range model.AllStates() {
