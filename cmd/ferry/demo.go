@@ -70,7 +70,11 @@ func runDemo(cmd *cobra.Command, f *demoFlags) error {
 		output:      f.output, show: f.show,
 	}
 	if f.status {
-		return runStatus(cmd, status)
+		err := runStatus(cmd, status)
+		if w.Kept {
+			fmt.Fprintf(cmd.ErrOrStderr(), "The repo stays at %s\n", w.RepoDir)
+		}
+		return err
 	}
 	// Until the console exists: the status once, then the controller's
 	// steps as they happen, until Ctrl+C.
