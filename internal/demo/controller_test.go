@@ -15,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/cluster"
+	"github.com/ferryhq/ferry/sources/gitops"
 )
 
 // pushEdit clones the demo remote, edits (or creates) one file, commits and pushes, as
@@ -201,5 +203,76 @@ func TestNewCellIsDeployed(t *testing.T) {
 	assertApplication(t, w, "prod-us", "recommendations-prod-us", commit)
 	if s := readGrid(t, ctx, w).Cell("recommendations", "prod-us").State; s != model.StateInSync {
 		t.Errorf("after the rollout: %s, want in-sync", s)
+	}
+}
+
+// TestWatchFollowsTheRollout reads the clusters the way the console will,
+// through sources/cluster's informers, and sees a pushed promotion arrive
+// on every pod.
+func TestWatchFollowsTheRollout(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := startWorld(t, Options{ReconcileDelay: time.Millisecond, RolloutStep: time.Millisecond, PollInterval: time.Millisecond})
+	repo, err := gitops.Open(w.RepoDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := repo.Tree("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := gitops.Read(tree)
+	snaps := make(chan cluster.Snapshot)
+	go cluster.NewFromClients(cluster.Options{Environments: res.Environments}, w.Clusters).Watch(ctx, targets(res), snaps)
+
+	key := model.ImageKey{App: "catalog", Env: "prod-us", Image: "catalog"}
+	builds := w.builds["catalog"]
+	waitSnapshot(t, snaps, func(s cluster.Snapshot) bool { return s.Live[key].Digests[builds[2].Digest] == 2 })
+	pushEdit(t, w, "apps/catalog/overlays/prod-us/kustomization.yaml", setBuild(builds[2], builds[3]))
+	waitSnapshot(t, snaps, func(s cluster.Snapshot) bool {
+		lf := s.Live[key]
+		return lf.Digests[builds[3].Digest] == 2 && len(lf.Digests) == 1 && lf.RolloutComplete
+	})
+}
+
+// waitSnapshot reads snapshots until one satisfies ok; the deadline only
+// turns a hang into a failure.
+func waitSnapshot(t *testing.T, snaps <-chan cluster.Snapshot, ok func(cluster.Snapshot) bool) {
+	t.Helper()
+	deadline := time.After(time.Minute)
+	for {
+		select {
+		case s := <-snaps:
+			if ok(s) {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the cluster watch never showed the expected pods")
+		}
+	}
+}
+
+// TestBrokenCommitIsReported pushes an overlay that is not YAML: the
+// controller says what it cannot apply and leaves the cell running.
+func TestBrokenCommitIsReported(t *testing.T) {
+	w := startWorld(t, Options{ReconcileDelay: time.Millisecond, RolloutStep: time.Millisecond, PollInterval: time.Millisecond})
+	commit := pushEdit(t, w, "apps/catalog/overlays/prod-us/kustomization.yaml",
+		func(s string) string { return s + "images: [unclosed\n" })
+	deadline := time.After(time.Minute)
+	for {
+		select {
+		case e := <-w.Events:
+			if e.Kind != ReconcileFailed {
+				continue
+			}
+			if e.App != "catalog" || e.Env != "prod-us" || e.Commit != commit ||
+				!strings.Contains(e.Err.Error(), "apps/catalog/overlays/prod-us/kustomization.yaml") {
+				t.Fatalf("failure reported as %s", e)
+			}
+			assertRunsOnly(t, w, "prod-us", "catalog", w.builds["catalog"][2].Digest)
+			return
+		case <-deadline:
+			t.Fatal("the controller never reported the broken overlay")
+		}
 	}
 }
