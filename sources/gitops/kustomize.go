@@ -63,7 +63,7 @@ func BuildOverlay(t *Tree, dir string) ([]FoundImage, []model.Problem) {
 	key := c.inputKey(k)
 	r, ok := buildResults[key]
 	if !ok {
-		r = c.build(k)
+		quietStderr(func() { r = c.build(k) })
 		rememberBuild(key, r)
 	}
 	return r.copy()
@@ -135,16 +135,19 @@ func (c *kustCache) rootedPaths() *regexp.Regexp {
 }
 
 func cacheFor(t *Tree) *kustCache {
-	if lastCache != nil && lastCache.tree == t {
-		return lastCache
+	if lastCache == nil || lastCache.tree != t {
+		lastCache = newKustCache(t)
 	}
+	return lastCache
+}
+
+func newKustCache(t *Tree) *kustCache {
 	opts := krusty.MakeDefaultOptions()
 	// Like Flux's kustomize-controller: files outside an overlay's
 	// directory (shared patches) may be read.
 	opts.LoadRestrictions = types.LoadRestrictionsNone
-	lastCache = &kustCache{tree: t, kustomizer: krusty.MakeKustomizer(opts),
+	return &kustCache{tree: t, kustomizer: krusty.MakeKustomizer(opts),
 		kusts: map[string]*kustFile{}, docs: map[string][]Doc{}}
-	return lastCache
 }
 
 // kust returns the parsed kustomization of dir, or nil.
@@ -209,21 +212,17 @@ func (c *kustCache) walk(k *kustFile, visit func(*kustFile)) {
 	rec(k)
 }
 
-// run builds the overlay with krusty.
-func (c *kustCache) run(k *kustFile) (resmap.ResMap, error) {
+// run builds the overlay with krusty; callers silence os.Stderr.
+func (c *kustCache) run(k *kustFile) (m resmap.ResMap, err error) {
 	if c.fs == nil {
 		c.fs = inMemory(c.tree)
 	}
-	var m resmap.ResMap
-	var err error
-	quietStderr(func() {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("kustomize crashed: %v", r)
-			}
-		}()
-		m, err = c.kustomizer.Run(c.fs, "/"+k.Dir)
-	})
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("kustomize crashed: %v", r)
+		}
+	}()
+	m, err = c.kustomizer.Run(c.fs, "/"+k.Dir)
 	return m, err
 }
 
@@ -242,7 +241,7 @@ func inMemory(t *Tree) filesys.FileSystem {
 
 // quietStderr runs fn with os.Stderr pointed at the null device: krusty
 // prints deprecation warnings ("'patchesStrategicMerge' is deprecated")
-// straight to os.Stderr, which would tear through the terminal UI. Builds
+// straight to os.Stderr, which would tear through the terminal UI. Callers
 // hold buildMu, so only one swaps it at a time.
 func quietStderr(fn func()) {
 	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
