@@ -17,6 +17,6 @@ and shows what runs where, whether it drifts, and how to move it on or back.`,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newStatusCmd(), newInitCmd(), newVersionCmd())
+	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd())
 	return root
 }

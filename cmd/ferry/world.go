@@ -21,6 +21,9 @@ type sourceFlags struct {
 	// clusters, when set, replaces the kubeconfig: the demo world hands its
 	// simulated clusters in here, and they are read by the same code.
 	clusters map[string]cluster.Clients
+	// registryCache is the registry's disk cache; "-" turns it off (the
+	// demo's registry lives one run on a new port, caching it is litter).
+	registryCache string
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
@@ -74,6 +77,7 @@ func (sf *sourceFlags) chosen(envs model.Environments) map[string]bool {
 // readRegistry resolves every declared reference once.
 func readRegistry(ctx context.Context, w *model.World, cfg *model.Config, sf *sourceFlags) {
 	resolver := registry.New(registry.Options{
+		CacheDir:    sf.registryCache,
 		Refresh:     sf.refresh,
 		Concurrency: sf.concurrency,
 		Insecure:    cfg.Insecure,
