@@ -215,7 +215,7 @@ func (c *kustCache) walk(k *kustFile, visit func(*kustFile)) {
 // run builds the overlay with krusty; callers silence os.Stderr.
 func (c *kustCache) run(k *kustFile) (m resmap.ResMap, err error) {
 	if c.fs == nil {
-		c.fs = inMemory(c.tree)
+		c.fs = inMemory(c.tree, nil)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -226,11 +226,15 @@ func (c *kustCache) run(k *kustFile) (m resmap.ResMap, err error) {
 	return m, err
 }
 
-// inMemory copies the tree into the filesystem krusty reads. It is made
-// only when some overlay of the tree is not in the results cache.
-func inMemory(t *Tree) filesys.FileSystem {
+// inMemory copies the tree (only the files in only, when given) into the
+// filesystem krusty reads. It is made only when some overlay of the tree
+// is not in the results cache.
+func inMemory(t *Tree, only map[string]bool) filesys.FileSystem {
 	fs := filesys.MakeFsInMemory()
 	for p, data := range t.Files() {
+		if only != nil && !only[p] {
+			continue
+		}
 		// An error means a path the in-memory filesystem cannot hold
 		// (a file where a directory should be); krusty then reports the
 		// missing file on the overlay that needs it.

@@ -104,7 +104,7 @@ func BenchmarkBuildOverlays(b *testing.B) {
 	b.Run("filesystem", func(b *testing.B) {
 		tree, _ := generatedKustomizeTree(apps)
 		for b.Loop() {
-			inMemory(tree)
+			inMemory(tree, nil)
 		}
 	})
 	b.Run("refresh", func(b *testing.B) {

@@ -106,10 +106,29 @@ func ReadBuildCache(r io.Reader) error {
 }
 
 // inputKey hashes the overlay's directory and every file its build may
-// read: all files below each kustomization it includes, and any file or
-// directory outside them that a kustomization names (shared patches,
-// generator files).
+// read (inputFiles).
 func (c *kustCache) inputKey(overlay *kustFile) [sha256.Size]byte {
+	files := c.inputFiles(overlay)
+	h := sha256.New()
+	h.Write([]byte(overlay.Dir))
+	var size [8]byte
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		data, _ := c.tree.Read(p)
+		binary.LittleEndian.PutUint64(size[:], uint64(len(data)))
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+		h.Write(size[:])
+		h.Write(data)
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
+}
+
+// inputFiles lists every file an overlay's build may read: all files below
+// each kustomization it includes, and any file or directory outside them
+// that a kustomization names (shared patches, generator files).
+func (c *kustCache) inputFiles(overlay *kustFile) map[string]bool {
 	files := map[string]bool{}
 	addDir := func(dir string) {
 		for _, p := range c.tree.Under(dir) {
@@ -129,18 +148,5 @@ func (c *kustCache) inputKey(overlay *kustFile) [sha256.Size]byte {
 			}
 		})
 	})
-	h := sha256.New()
-	h.Write([]byte(overlay.Dir))
-	var size [8]byte
-	for _, p := range slices.Sorted(maps.Keys(files)) {
-		data, _ := c.tree.Read(p)
-		binary.LittleEndian.PutUint64(size[:], uint64(len(data)))
-		h.Write([]byte{0})
-		h.Write([]byte(p))
-		h.Write(size[:])
-		h.Write(data)
-	}
-	var key [sha256.Size]byte
-	h.Sum(key[:0])
-	return key
+	return files
 }

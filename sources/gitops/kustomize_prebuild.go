@@ -2,6 +2,7 @@ package gitops
 
 import (
 	"crypto/sha256"
+	"maps"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -18,7 +19,8 @@ const maxBuildWorkers = 8
 // keeps the results, so the BuildOverlay calls that follow are lookups.
 // Discovery calls it with every overlay dir it found; it is only a speed-up
 // (a cold read of 300 apps × 5 overlays is seconds of krusty CPU, spread
-// over the cores here). Each worker has its own filesystem and kustomizer;
+// over the cores here). Each worker has its own kustomizer and a filesystem
+// holding only the files the builds read;
 // overlays that set a custom OpenAPI schema (global in kustomize) are left
 // to BuildOverlay, which builds one at a time.
 func PrebuildOverlays(t *Tree, dirs []string) {
@@ -31,6 +33,7 @@ func PrebuildOverlays(t *Tree, dirs []string) {
 	}
 	var jobs []job
 	queued := map[[sha256.Size]byte]bool{}
+	inputs := map[string]bool{} // all the workers' filesystems need
 	for _, dir := range dirs {
 		k := c.kust(cleanDir(dir))
 		if k == nil || c.setsSchema(k) {
@@ -40,6 +43,7 @@ func PrebuildOverlays(t *Tree, dirs []string) {
 		if _, done := buildResults[key]; !done && !queued[key] {
 			queued[key] = true
 			jobs = append(jobs, job{k.Dir, key})
+			maps.Copy(inputs, c.inputFiles(k))
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), maxBuildWorkers, len(jobs)/minBuildsPerWorker)
@@ -50,12 +54,11 @@ func PrebuildOverlays(t *Tree, dirs []string) {
 	var next atomic.Int64
 	quietStderr(func() {
 		var wg sync.WaitGroup
-		for w := range workers {
-			wc := c // the first worker fills the tree's own cache
-			if w > 0 {
-				wc = newKustCache(t)
-			}
+		for range workers {
 			wg.Go(func() {
+				// Each worker copies only the jobs' inputs, not the tree.
+				wc := newKustCache(t)
+				wc.fs = inMemory(t, inputs)
 				for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
 					results[i] = wc.build(wc.kust(jobs[i].dir))
 				}
