@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -74,26 +75,20 @@ func containerImages(base builtImage, podSpec *yaml.Node, list string) []builtIm
 	return out
 }
 
-// appLabel returns the label the cluster source finds pods by.
-// The workload's own labels come first, then its pod template's.
+// appLabel returns the label the cluster source finds pods by: the
+// workload's own labels first, then its pod template's.
 func appLabel(r *resource.Resource) string {
-	labels := Get(r.YNode(), "metadata", "labels")
+	sets := []*yaml.Node{Get(r.YNode(), "metadata", "labels")}
 	if spec := podSpecPath(r.GetKind()); spec != nil {
-		template := append(append([]string(nil), spec[:len(spec)-1]...), "metadata", "labels")
-		labels = &yaml.Node{Kind: yaml.MappingNode,
-			Content: append(append([]*yaml.Node(nil), contentOf(labels)...), contentOf(Get(r.YNode(), template...))...)}
+		template := append(slices.Clone(spec[:len(spec)-1]), "metadata", "labels")
+		sets = append(sets, Get(r.YNode(), template...))
 	}
 	for _, key := range []string{"app.kubernetes.io/name", "app.kubernetes.io/instance"} {
-		if v := Str(labels, key); v != "" {
-			return v
+		for _, labels := range sets {
+			if v := Str(labels, key); v != "" {
+				return v
+			}
 		}
 	}
 	return ""
-}
-
-func contentOf(n *yaml.Node) []*yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	return n.Content
 }
