@@ -15,10 +15,16 @@ type builtOverlay struct {
 }
 
 // readOverlays builds every overlay and records what each environment
-// deploys. Builds run one after another: BuildOverlay serialises them anyway
-// (krusty keeps global state).
+// deploys. PrebuildOverlays spreads the builds over the cores first; the
+// BuildOverlay calls that follow are then lookups.
 func (r *reader) readOverlays() {
-	for _, target := range findOverlays(r.t, r.kdirs, r.layout, configuredOverlays(r.cfgPaths, r.kdirs)) {
+	targets := findOverlays(r.t, r.kdirs, r.layout, configuredOverlays(r.cfgPaths, r.kdirs))
+	dirs := make([]string, len(targets))
+	for i, target := range targets {
+		dirs[i] = target.Dir
+	}
+	PrebuildOverlays(r.t, dirs)
+	for _, target := range targets {
 		b := r.build(target.Dir)
 		pl := r.place(target.Dir + "/")
 		if byFile, ok := matchConfigPath(r.cfgPaths, r.kdirs[target.Dir]); ok && !pl.Configured {
