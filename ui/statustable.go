@@ -109,9 +109,34 @@ func problemList(g *model.Grid, t *Theme) string {
 	for _, line := range order {
 		fmt.Fprintf(&b, "  %s %s", t.Problem.Render("✖"), line)
 		if where := cells[line]; len(where) > 0 {
-			b.WriteString(t.Muted.Render(" (" + strings.Join(where, ", ") + ")"))
+			b.WriteString(t.Muted.Render(" (" + strings.Join(foldColumns(g, where), ", ") + ")"))
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// foldColumns shortens a list of "app/env" cells: when a problem concerns
+// every app of an environment, the column is named once instead.
+func foldColumns(g *model.Grid, cells []string) []string {
+	perEnv := map[string]int{}
+	for _, c := range cells {
+		_, env, _ := strings.Cut(c, "/")
+		perEnv[env]++
+	}
+	var out []string
+	named := map[string]bool{}
+	for _, c := range cells {
+		_, env, _ := strings.Cut(c, "/")
+		switch {
+		case len(g.Apps) > 1 && perEnv[env] == len(g.Apps):
+			if !named[env] {
+				named[env] = true
+				out = append(out, "every app in "+env)
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }

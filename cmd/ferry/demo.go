@@ -54,7 +54,7 @@ from the first second. Ctrl+C removes it all, unless --keep or --dir.`,
 }
 
 func runDemo(cmd *cobra.Command, f *demoFlags) error {
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	w, err := demo.Start(ctx, demo.Options{
 		Seed: f.seed, ReconcileDelay: f.reconcileDelay, RolloutStep: f.rolloutStep,
