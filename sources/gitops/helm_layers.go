@@ -199,7 +199,7 @@ func (m *mergedImage) declared(layers []valuesLayer, floor int, app, env string)
 			}
 		}
 		return d, &model.Problem{Source: "git", File: src.File, Line: line,
-			Message: fmt.Sprintf("image %s: %s", m.Path, err)}
+			Message: fmt.Sprintf("%s: %s", m.Path, err)}
 	}
 	d.Ref = ref
 	return d, nil
