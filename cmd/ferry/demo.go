@@ -66,7 +66,7 @@ func runDemo(cmd *cobra.Command, f *demoFlags) error {
 	defer w.Close()
 	status := &statusFlags{
 		repoFlags:   repoFlags{repo: w.RepoDir},
-		sourceFlags: sourceFlags{clusters: w.Clusters, registryCache: "-"},
+		sourceFlags: sourceFlags{clusters: w.Clusters, ephemeral: true},
 		output:      f.output, show: f.show,
 	}
 	if f.status {

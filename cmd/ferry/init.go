@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ferryhq/ferry/model"
-	"github.com/ferryhq/ferry/sources/gitops"
 )
 
 func newInitCmd() *cobra.Command {
@@ -32,7 +31,7 @@ func newInitCmd() *cobra.Command {
 			if _, err := os.Stat(path); err == nil && !force {
 				return fmt.Errorf("%s exists; use --force to overwrite it", path)
 			}
-			if err := os.WriteFile(path, gitops.Read(tree).InitConfig(), 0o644); err != nil {
+			if err := os.WriteFile(path, readGit(tree, true).InitConfig(), 0o644); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: check the environments' order, contexts and apps\n", path)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -10,18 +11,29 @@ import (
 	"github.com/adrg/xdg"
 )
 
-// logf writes debug lines to $XDG_STATE_HOME/ferry/ferry.log, never to the
-// terminal: output written while a console runs corrupts its screen. Sources
-// get this function; nothing else of theirs reaches a file or a terminal.
-var logf = sync.OnceValue(func() func(string, ...any) {
+// logFile is $XDG_STATE_HOME/ferry/ferry.log. Nothing ferry or its
+// libraries log may reach the terminal: output written while a console runs
+// corrupts its screen, and a status table should hold only the table.
+var logFile = sync.OnceValue(func() io.Writer {
 	path, err := xdg.StateFile(filepath.Join("ferry", "ferry.log"))
 	if err != nil {
-		return func(string, ...any) {}
+		return io.Discard
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
-		return func(string, ...any) {}
+		return io.Discard
 	}
-	l := log.New(f, "", log.LstdFlags|log.Lmicroseconds)
+	return f
+})
+
+// logf writes a debug line to the log file; sources get this function.
+var logf = sync.OnceValue(func() func(string, ...any) {
+	l := log.New(logFile(), "", log.LstdFlags|log.Lmicroseconds)
 	return func(format string, args ...any) { l.Output(2, fmt.Sprintf(format, args...)) }
 })
+
+// captureLibraryLogs sends the standard logger (kustomize warns through it)
+// to the log file.
+func captureLibraryLogs() {
+	log.SetOutput(logFile())
+}

@@ -25,6 +25,7 @@ func main() {
 
 // run executes ferry with args and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	captureLibraryLogs()
 	cmd := newRootCmd(stdout, stderr)
 	cmd.SetArgs(args)
 	err := cmd.Execute()

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/cluster"
-	"github.com/ferryhq/ferry/sources/gitops"
 	"github.com/ferryhq/ferry/sources/registry"
 )
 
@@ -21,9 +20,9 @@ type sourceFlags struct {
 	// clusters, when set, replaces the kubeconfig: the demo world hands its
 	// simulated clusters in here, and they are read by the same code.
 	clusters map[string]cluster.Clients
-	// registryCache is the registry's disk cache; "-" turns it off (the
-	// demo's registry lives one run on a new port, caching it is litter).
-	registryCache string
+	// ephemeral worlds (the demo's repo and registry live one run, on a new
+	// port) are not cached on disk: the entries would only be litter.
+	ephemeral bool
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
@@ -43,7 +42,7 @@ func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags) (*model.Worl
 	if err != nil {
 		return nil, err
 	}
-	res := gitops.Read(tree)
+	res := readGit(tree, !sf.ephemeral)
 	w := &model.World{
 		Environments: res.Environments,
 		Apps:         res.Apps,
@@ -77,7 +76,7 @@ func (sf *sourceFlags) chosen(envs model.Environments) map[string]bool {
 // readRegistry resolves every declared reference once.
 func readRegistry(ctx context.Context, w *model.World, cfg *model.Config, sf *sourceFlags) {
 	resolver := registry.New(registry.Options{
-		CacheDir:    sf.registryCache,
+		CacheDir:    sf.registryCacheDir(),
 		Refresh:     sf.refresh,
 		Concurrency: sf.concurrency,
 		Insecure:    cfg.Insecure,
@@ -125,4 +124,12 @@ func clusterTargets(decls []model.Declared, cfg *model.Config) []cluster.Target 
 		out[i].Declared = append(out[i].Declared, d)
 	}
 	return out
+}
+
+// registryCacheDir is the registry's disk cache: the default, or none.
+func (sf *sourceFlags) registryCacheDir() string {
+	if sf.ephemeral {
+		return "-"
+	}
+	return ""
 }
