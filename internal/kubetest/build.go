@@ -68,11 +68,19 @@ func (b binary) path(logf func(string, ...any)) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(dir, b.name+"-"+b.version)
-	if fi, err := os.Stat(out); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+	if cached(out) {
 		return out, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
+	}
+	unlock, err := lockFile(out + ".lock")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if cached(out) { // another test process built it while we waited
+		return out, nil
 	}
 	logf("kubetest: building %s %s (minutes on a cold Go build cache)", b.name, b.version)
 	start := time.Now()
@@ -81,6 +89,11 @@ func (b binary) path(logf func(string, ...any)) (string, error) {
 	}
 	logf("kubetest: built %s in %s", b.name, time.Since(start).Round(time.Second))
 	return out, nil
+}
+
+func cached(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Size() > 0
 }
 
 // build runs go build in the wrapper module and moves the result into place
@@ -96,6 +109,7 @@ func (b binary) build(out string) error {
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
+	cmd.SysProcAttr = childAttrs()
 	if err := cmd.Run(); err != nil {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("building %s %s in %s failed: %v\n%s", b.name, b.version, src, err, output.String())

@@ -1,7 +1,19 @@
 // Package kubetest runs a real kube-apiserver backed by etcd for tests: no
 // Docker, no kubelet, no controller manager. Both binaries are built from
-// the Go module proxy through the wrapper modules under testdata/kube and
-// cached per version under the user cache directory.
+// the Go module proxy through the wrapper modules under testdata/kube
+// (k8s.io/kubernetes cannot be "go install"ed because of its replace
+// directives) and cached per version under the user cache directory
+// (~/.cache/ferry/kubetest): a cold build takes minutes, a hit a stat.
+//
+// Environment: FERRY_KUBE_APISERVER and FERRY_ETCD point at prebuilt
+// binaries instead; test packages skip their kube tests when
+// FERRY_SKIP_KUBE=1 (quick local runs), and otherwise fail with the build
+// output if the harness cannot build or start.
+//
+// The servers run with a token file (users Admin, Ferry, Restricted),
+// RBAC, serving certificates for 127.0.0.1, service-account keys, the
+// ServiceAccount admission plugin off, and an audit log (Metadata level,
+// blocking) that AuditEvents reads.
 package kubetest
 
 import (
@@ -54,6 +66,8 @@ type Server struct {
 
 // Start starts a server for one test and stops it when the test ends. A
 // failure to build or start fails the test with the build or server output.
+// A cold build counts against go test's -timeout; call StartServer from
+// TestMain (before m.Run) to build outside it.
 func Start(t testing.TB) *Server {
 	t.Helper()
 	s, err := StartServer(Options{Logf: t.Logf})

@@ -2,6 +2,7 @@ package kubetest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -9,13 +10,34 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-// TestServerAnswersAndAudits starts the real server, reads through it as
-// the ferry user and finds that read in the audit log.
+var (
+	shared   *Server
+	startErr error
+)
+
+// TestMain builds and starts the server before m.Run, so a cold build (minutes)
+// does not count against go test's -timeout.
+func TestMain(m *testing.M) {
+	if os.Getenv("FERRY_SKIP_KUBE") != "1" {
+		shared, startErr = StartServer(Options{Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
+	}
+	code := m.Run()
+	if shared != nil {
+		shared.Stop()
+	}
+	os.Exit(code)
+}
+
+// TestServerAnswersAndAudits reads through the real server as the ferry
+// user and finds that read in the audit log.
 func TestServerAnswersAndAudits(t *testing.T) {
 	if os.Getenv("FERRY_SKIP_KUBE") == "1" {
 		t.Skip("FERRY_SKIP_KUBE=1")
 	}
-	s := Start(t)
+	if startErr != nil {
+		t.Fatal(startErr)
+	}
+	s := shared
 	kube := kubernetes.NewForConfigOrDie(s.RESTConfig(Ferry))
 	v, err := kube.Discovery().ServerVersion()
 	if err != nil {

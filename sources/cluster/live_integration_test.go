@@ -59,10 +59,10 @@ func TestListReadsWorkloadsAndEveryImageIDForm(t *testing.T) {
 	}
 }
 
-// TestListFindsStatefulSetByLabelAndDaemonSetByName covers the other
-// workload kinds and the other ways of naming them, and reports an app
-// with no workload as "not found" on its cell.
-func TestListFindsStatefulSetByLabelAndDaemonSetByName(t *testing.T) {
+// TestListFindsOtherWorkloadKinds covers StatefulSets (by label),
+// DaemonSets and Argo Rollouts (by ferry.yaml's workload), and reports an
+// app with no workload as "not found" on its cell.
+func TestListFindsOtherWorkloadKinds(t *testing.T) {
 	s := needKube(t)
 	a := newAdmin(t, s)
 	cs := []corev1.Container{container("db", "postgres:17")}
@@ -82,6 +82,16 @@ func TestListFindsStatefulSetByLabelAndDaemonSetByName(t *testing.T) {
 		Spec: appsv1.DaemonSetSpec{Selector: sel("agent"), Template: tmpl("agent")}}
 	_, err = a.kube.AppsV1().DaemonSets(a.ns).Create(a.ctx, ds, metav1.CreateOptions{})
 	a.must(err)
+	rollout := meta("argoproj.io/v1alpha1", "Rollout", a.ns, "canary-api", nil)
+	rollout["spec"] = map[string]any{
+		"replicas": int64(2), "selector": map[string]any{"matchLabels": map[string]any{"app": "canary"}},
+		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "canary"}},
+			"spec": map[string]any{"containers": []any{map[string]any{"name": "db", "image": "postgres:18"}}}},
+	}
+	a.custom(rolloutsGVR, rollout, map[string]any{"phase": "Progressing", "replicas": int64(2),
+		"updatedReplicas": int64(1), "readyReplicas": int64(2), "availableReplicas": int64(2), "observedGeneration": "1"})
+	a.pod(a.ns, "canary-1", "canary", cs, map[string]string{"db": "postgres@" + digestA})
+	a.pod(a.ns, "canary-2", "canary", cs, map[string]string{"db": "postgres@" + digestB})
 	a.pod(a.ns, "pg-0", "pg", cs, map[string]string{"db": "docker.io/library/postgres@" + digestA})
 	a.pod(a.ns, "agent-x", "agent", cs, map[string]string{"db": "postgres@" + digestB})
 
@@ -90,6 +100,7 @@ func TestListFindsStatefulSetByLabelAndDaemonSetByName(t *testing.T) {
 	targets := []cluster.Target{
 		{App: "orders-db", Env: "test", Declared: []model.Declared{db}},
 		{App: "agent", Env: "test", Workload: "DaemonSet/node-agent", Declared: []model.Declared{declared("agent", "test", "db", "postgres", "")}},
+		{App: "canary", Env: "test", Workload: "Rollout/canary-api", Declared: []model.Declared{declared("canary", "test", "db", "postgres", "")}},
 		{App: "ghost", Env: "test", Declared: []model.Declared{declared("ghost", "test", "ghost", "ghost", "")}},
 	}
 	src := ferrySource(t, s, cluster.Options{Environments: model.Environments{env("test", "c", a.ns)}},
@@ -101,6 +112,11 @@ func TestListFindsStatefulSetByLabelAndDaemonSetByName(t *testing.T) {
 	}
 	if got := snap.Live[model.ImageKey{App: "agent", Env: "test", Image: "db"}].Digests; !sameCounts(got, map[string]int{digestB: 1}) {
 		t.Errorf("daemonset digests = %v", got)
+	}
+	ro := snap.Live[model.ImageKey{App: "canary", Env: "test", Image: "db"}]
+	if !sameCounts(ro.Digests, map[string]int{digestA: 1, digestB: 1}) || ro.Desired != 2 || ro.Updated != 1 ||
+		ro.RolloutComplete || ro.SpecImage != "postgres:18" {
+		t.Errorf("rollout live = %+v", ro)
 	}
 	if len(snap.Problems) != 1 || snap.Problems[0].App != "ghost" || snap.Problems[0].Source != "cluster" {
 		t.Fatalf("want one not-found problem on ghost, got %v", snap.Problems)
