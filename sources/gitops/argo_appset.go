@@ -1,16 +1,18 @@
 package gitops
 
 import (
+	"maps"
 	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// readApplicationSet reads an ApplicationSet whose list generators spell
-// their elements out: each element, substituted into the template, is an
-// Application. Other generators (git, cluster, matrix …) need the cluster or
-// the remote and are not expanded.
+// readApplicationSet reads an ApplicationSet whose generators spell their
+// elements out — list generators, and matrix generators combining them:
+// each element, substituted into the template, is an Application. Other
+// generators (git, cluster, scm …) need the cluster or a remote and are not
+// expanded.
 func (r *reader) readApplicationSet(p string, doc *yaml.Node, pl placement) {
 	tmpl := Get(doc, "spec", "template")
 	gens := Get(doc, "spec", "generators")
@@ -18,16 +20,37 @@ func (r *reader) readApplicationSet(p string, doc *yaml.Node, pl placement) {
 		return
 	}
 	for _, gen := range gens.Content {
-		elements := Get(gen, "list", "elements")
-		if elements == nil {
-			continue
-		}
-		for _, el := range elements.Content {
-			params := map[string]*yaml.Node{}
-			flattenParams(el, "", params)
+		for _, params := range generatorParams(gen) {
 			r.readApplication(p, substitute(tmpl, params), pl)
 		}
 	}
+}
+
+// generatorParams returns the parameter sets a literal generator yields:
+// a list generator's elements, or every combination of a matrix of them.
+func generatorParams(gen *yaml.Node) []map[string]*yaml.Node {
+	if elements := Get(gen, "list", "elements"); elements != nil {
+		var out []map[string]*yaml.Node
+		for _, el := range elements.Content {
+			params := map[string]*yaml.Node{}
+			flattenParams(el, "", params)
+			out = append(out, params)
+		}
+		return out
+	}
+	children := Get(gen, "matrix", "generators")
+	if children == nil || len(children.Content) != 2 {
+		return nil // Argo CD's matrix combines exactly two generators
+	}
+	var out []map[string]*yaml.Node
+	for _, a := range generatorParams(children.Content[0]) {
+		for _, b := range generatorParams(children.Content[1]) {
+			params := maps.Clone(a)
+			maps.Copy(params, b)
+			out = append(out, params)
+		}
+	}
+	return out
 }
 
 // flattenParams collects an element's values by dotted key: {env: dev,

@@ -24,10 +24,13 @@ func TestReadArgoCDApplications(t *testing.T) {
 		// ApplicationSet list elements: the tag is written in the element.
 		{"web", "dev", "frontend", "ghcr.io/shop/web:2.0.0", "argocd/web-appset.yaml", 10, model.KindArgoHelmParameter},
 		{"web", "prod", "frontend", "ghcr.io/shop/web:1.9.0", "argocd/web-appset.yaml", 12, model.KindArgoHelmParameter},
+		// A matrix of two list generators: one Application per combination.
+		{"mailer", "prod-eu", "mailer", "ghcr.io/shop/mailer:3.1.0", "argocd/web-appset.yaml", 69, model.KindArgoHelmParameter},
+		{"mailer", "prod-us", "mailer", "ghcr.io/shop/mailer:3.1.0", "argocd/web-appset.yaml", 69, model.KindArgoHelmParameter},
 		// goTemplate placeholders inside a kustomize.images string.
 		{"worker", "staging", "worker", "ghcr.io/shop/worker:0.7", "argocd/web-appset.yaml", 50, model.KindArgoKustomizeImages},
 	})
-	if got := res.Environments.Names(); !equal(got, "dev", "uat", "staging", "prod") {
+	if got := res.Environments.Names(); !equal(got, "dev", "uat", "staging", "prod", "prod-eu", "prod-us") {
 		t.Errorf("environments = %v", got)
 	}
 	if len(res.Problems) > 0 {
