@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 )
 
 // Grid is the derived view: a row per app, a column per environment. Its JSON
@@ -106,6 +107,8 @@ func (w *World) cell(k CellKey) *Cell {
 		states = append(states, img.State)
 		c.Images = append(c.Images, img)
 	}
+	// The same order in every environment, so a row reads across.
+	slices.SortStableFunc(c.Images, func(a, b ImageStatus) int { return strings.Compare(a.Name, b.Name) })
 	switch {
 	case len(states) == 0 && len(c.Problems) > 0:
 		c.State = StateError

@@ -84,7 +84,11 @@ func readRegistry(ctx context.Context, w *model.World, cfg *model.Config, sf *so
 	})
 	refs := make([]model.ImageRef, 0, len(w.Declared))
 	for _, d := range w.Declared {
-		refs = append(refs, d.Ref)
+		// A tag set over a chart outside the repo names no repository:
+		// there is nothing to ask a registry about.
+		if d.Ref.Repository != "" {
+			refs = append(refs, d.Ref)
+		}
 	}
 	results := resolver.Resolve(ctx, refs)
 	w.Registry, w.RegistryProblems = results.Facts, results.Problems
