@@ -145,7 +145,7 @@ func clientsFor(raw *clientcmdapi.Config, ctxName string, rules *clientcmd.Clien
 }
 
 // tune raises the client-side rate limits unless they are already set, and
-// keeps API warnings off the terminal.
+// keeps API warnings and credential prompts off the terminal.
 func tune(cfg *rest.Config) {
 	if cfg.QPS == 0 {
 		cfg.QPS = defaultQPS
@@ -155,6 +155,14 @@ func tune(cfg *rest.Config) {
 	}
 	cfg.UserAgent = "ferry"
 	cfg.WarningHandler = rest.NoWarnings{}
+	if cfg.ExecProvider != nil {
+		// A credential plugin must not prompt on the terminal the TUI owns;
+		// its failure becomes a problem on the environment instead.
+		exec := *cfg.ExecProvider
+		exec.StdinUnavailable = true
+		exec.StdinUnavailableMessage = "ferry cannot prompt for credentials; log in with the plugin first (for example by running kubectl)"
+		cfg.ExecProvider = &exec
+	}
 }
 
 func envProblem(env, msg string) model.CellProblem {
