@@ -10,6 +10,7 @@ package cluster
 
 import (
 	"io"
+	"strings"
 	"sync"
 
 	"k8s.io/client-go/dynamic"
@@ -30,8 +31,9 @@ type Options struct {
 	// Environments name a context and namespace per environment; either
 	// may be empty.
 	Environments model.Environments
-	// Applied decides whether the controller's revision already contains
-	// the Git commit that declares this cell. nil: Applied = Synced.
+	// Applied decides whether the controller's revision (a Git commit
+	// hash) already contains the Git commit that declares this cell. nil,
+	// or a revision that is no commit (a chart version): Applied = Synced.
 	Applied func(app, env, revision string) bool
 	// Logf receives diagnostics; nothing is ever written to stdout/stderr.
 	Logf func(format string, args ...any)
@@ -133,12 +135,27 @@ func (s *Source) logf(format string, args ...any) {
 	}
 }
 
-// applied decides Applied for a controller's revision.
+// applied decides Applied for a controller's revision. Only a Git commit
+// can be compared with Git history; a HelmRelease's chart version (or an
+// OCI digest) cannot, and then the controller's own Synced is the answer.
 func (s *Source) applied(app, env string, f model.ControllerFacts) bool {
-	if s.opts.Applied == nil {
+	if s.opts.Applied == nil || !looksLikeCommit(f.Revision) {
 		return f.Synced
 	}
 	return s.opts.Applied(app, env, f.Revision)
+}
+
+// looksLikeCommit accepts 7 to 64 lowercase hex digits (SHA-1 or SHA-256).
+func looksLikeCommit(rev string) bool {
+	if len(rev) < 7 || len(rev) > 64 {
+		return false
+	}
+	for _, c := range rev {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return false
+		}
+	}
+	return true
 }
 
 var klogOnce sync.Once
