@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/client-go/rest"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/ferryhq/ferry/model"
@@ -31,5 +32,21 @@ func TestChooseContext(t *testing.T) {
 		if got != tc.want || (tc.fail == "") != (problem == "") || !strings.Contains(problem, tc.fail) {
 			t.Errorf("%s: got %q, problem %q; want %q, problem containing %q", tc.env.Name, got, problem, tc.want, tc.fail)
 		}
+	}
+}
+
+func TestTuneRaisesRateLimitsAndNeverPrompts(t *testing.T) {
+	cfg := &rest.Config{ExecProvider: &clientcmdapi.ExecConfig{Command: "gke-gcloud-auth-plugin", InteractiveMode: clientcmdapi.IfAvailableExecInteractiveMode}}
+	tune(cfg)
+	if cfg.QPS != 50 || cfg.Burst != 100 {
+		t.Errorf("QPS/Burst = %v/%v, want 50/100", cfg.QPS, cfg.Burst)
+	}
+	if !cfg.ExecProvider.StdinUnavailable {
+		t.Error("exec plugin may prompt on the terminal")
+	}
+	set := &rest.Config{QPS: 7, Burst: 9}
+	tune(set)
+	if set.QPS != 7 || set.Burst != 9 {
+		t.Errorf("explicit limits overridden: %v/%v", set.QPS, set.Burst)
 	}
 }
