@@ -48,6 +48,9 @@ func newEnvWatch(s *Source, e envClients, notify func()) *envWatch {
 	return &envWatch{src: s, e: e, notify: notify, problems: map[string]string{}}
 }
 
+// discoveryProblem keys the problem of a failing API discovery.
+const discoveryProblem = "discovery"
+
 // reconnect is the backoff between attempts to reach a failing cluster.
 func reconnect() wait.Backoff {
 	return wait.Backoff{Duration: 500 * time.Millisecond, Factor: 2, Jitter: 0.2, Steps: 1 << 30, Cap: 30 * time.Second}
@@ -96,12 +99,12 @@ func (ew *envWatch) discover(ctx context.Context) (map[schema.GroupVersionResour
 	for {
 		err := ew.discoverOnce(served)
 		if err == nil {
-			if ew.setProblem("discovery", "") {
+			if ew.setProblem(discoveryProblem, "") {
 				ew.notify()
 			}
 			return served, true
 		}
-		if ew.setProblem("discovery", describe(ew.e.Context, "the API list", ew.e.Namespace, err)) {
+		if ew.setProblem(discoveryProblem, describe(ew.e.Context, "the API resource list", "", err)) {
 			ew.notify()
 		}
 		if !sleepCtx(ctx, backoff.Step()) {

@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -121,27 +122,41 @@ func TestBrokenContexts(t *testing.T) {
 		targets = append(targets, cluster.Target{App: "search-api", Env: e.Name,
 			Declared: []model.Declared{declared("search-api", e.Name, "api", searchRepo, digestA)}})
 	}
-	snap := src.List(t.Context(), targets)
-	if _, ok := snap.Live[model.ImageKey{App: "search-api", Env: "test", Image: "api"}]; !ok {
-		t.Errorf("test not read: %s", describeSnap(snap))
-	}
-	if p := problemsOn(snap, "test"); len(p) > 0 {
-		t.Errorf("test problems = %v", p)
-	}
-	for env, words := range map[string][]string{
+	want := map[string][]string{
 		"prod":  {`context "dead"`, "unreachable"},
 		"uat":   {`context "expired"`, "rejected the credentials"},
-		"stage": {`context "exec"`, "credential plugin failed"},
-	} {
-		got := problemsOn(snap, env)
-		if len(got) == 0 {
-			t.Errorf("%s: no problem", env)
-			continue
+		"stage": {`context "exec"`, "credential plugin failed", "exit code 1"},
+	}
+	// complete reports whether test was read and every broken environment
+	// has exactly its one problem, in the expected words.
+	complete := func(snap cluster.Snapshot) string {
+		if _, ok := snap.Live[model.ImageKey{App: "search-api", Env: "test", Image: "api"}]; !ok {
+			return "test not read"
 		}
-		for _, w := range words {
-			if !strings.Contains(got[0], w) {
-				t.Errorf("%s: problem %q lacks %q", env, got[0], w)
+		if p := problemsOn(snap, "test"); len(p) > 0 {
+			return fmt.Sprintf("test problems %v", p)
+		}
+		for env, words := range want {
+			got := problemsOn(snap, env)
+			if len(got) != 1 {
+				return fmt.Sprintf("%s: problems %v, want one", env, got)
+			}
+			for _, w := range words {
+				if !strings.Contains(got[0], w) {
+					return fmt.Sprintf("%s: problem %q lacks %q", env, got[0], w)
+				}
 			}
 		}
+		return ""
 	}
+	t.Run("list", func(t *testing.T) {
+		if msg := complete(src.List(t.Context(), targets)); msg != "" {
+			t.Error(msg)
+		}
+	})
+	t.Run("watch", func(t *testing.T) {
+		waitFor(t, watch(t, src, targets), "every broken context reported", func(s cluster.Snapshot) bool {
+			return complete(s) == ""
+		})
+	})
 }

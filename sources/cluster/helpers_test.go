@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -141,4 +144,16 @@ func breakContexts(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// deploymentFor is a Deployment selecting pods like p.
+func deploymentFor(ns string, p *corev1.Pod) *appsv1.Deployment {
+	return &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "api", Namespace: ns},
+		Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": p.Labels["app"]}},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": p.Labels["app"]}},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "api", Image: p.Spec.Containers[0].Image}}}},
+		},
+	}
 }

@@ -17,20 +17,38 @@ func describe(context, resource, namespace string, err error) string {
 	if namespace != "" {
 		where = "in namespace " + namespace
 	}
+	if contextWide(err) {
+		return describeContext(context, err)
+	}
 	what := fmt.Sprintf("context %q: cannot read %s %s", context, resource, where)
 	switch {
 	case apierrors.IsForbidden(err):
 		return what + ": forbidden by RBAC (" + apiMessage(err) + ")"
-	case apierrors.IsUnauthorized(err):
-		return what + ": the API server rejected the credentials (expired or invalid?)"
-	case isExecPluginError(err):
-		return what + ": the credential plugin failed: " + err.Error()
-	case isUnreachable(err):
-		return what + ": API server unreachable: " + rootCause(err)
 	case apierrors.IsNotFound(err):
 		return what + ": the API server does not serve them"
 	}
 	return what + ": " + err.Error()
+}
+
+// describeContext words a failure of the whole context: no request can
+// succeed, whatever it reads.
+func describeContext(context string, err error) string {
+	switch {
+	case apierrors.IsUnauthorized(err):
+		return fmt.Sprintf("context %q: the API server rejected the credentials (expired or invalid?)", context)
+	case isExecPluginError(err):
+		return fmt.Sprintf("context %q: the credential plugin failed: %s", context, pluginCause(err))
+	}
+	return fmt.Sprintf("context %q: API server unreachable: %s", context, rootCause(err))
+}
+
+// pluginCause drops the request client-go puts in front of a plugin error.
+func pluginCause(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "getting credentials: "); i >= 0 {
+		return msg[i+len("getting credentials: "):]
+	}
+	return msg
 }
 
 // contextWide reports whether an error concerns the whole context (server,

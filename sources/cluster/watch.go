@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/ferryhq/ferry/model"
 )
@@ -72,8 +71,7 @@ func (ew *envWatch) facts(targets []Target) envFacts {
 	out := envFacts{live: ew.cached.live, controllers: ew.cached.controllers}
 	if err := ew.unreachable(); err != nil {
 		// One problem says it all; the failing reads it causes add nothing.
-		msg := fmt.Sprintf("context %q: API server unreachable: %s", ew.e.Context, rootCause(err))
-		out.problems = []model.CellProblem{envProblem(ew.e.env, msg)}
+		out.problems = []model.CellProblem{envProblem(ew.e.env, describeContext(ew.e.Context, err))}
 	} else if len(ew.problems) > 0 {
 		out.problems = ew.problemList()
 	} else {
@@ -93,8 +91,12 @@ func (ew *envWatch) unreachable() error {
 // problemList returns the watch problems in a stable order.
 func (ew *envWatch) problemList() []model.CellProblem {
 	var out []model.CellProblem
+	names := []string{discoveryProblem}
 	for _, r := range ew.resources {
-		if msg, ok := ew.problems[r.name]; ok {
+		names = append(names, r.name)
+	}
+	for _, name := range names {
+		if msg, ok := ew.problems[name]; ok {
 			out = append(out, envProblem(ew.e.env, msg))
 		}
 	}
