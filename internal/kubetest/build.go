@@ -82,6 +82,12 @@ func (b binary) path(logf func(string, ...any)) (string, error) {
 	if cached(out) { // another test process built it while we waited
 		return out, nil
 	}
+	// Holding the lock, any partial output is left over from a killed build.
+	if stale, err := filepath.Glob(out + ".tmp-*"); err == nil {
+		for _, f := range stale {
+			_ = os.Remove(f)
+		}
+	}
 	logf("kubetest: building %s %s (minutes on a cold Go build cache)", b.name, b.version)
 	start := time.Now()
 	if err := b.build(out); err != nil {

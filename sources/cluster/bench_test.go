@@ -25,6 +25,9 @@ import (
 // transform. The clusters are fake clientsets whose pods look like real
 // ones (managedFields, probes, env, volumes); the fakes' own copies are
 // part of the baseline measured before the informers start.
+// BenchmarkInformerMemoryRealServer measures the same against the real API
+// server. Figures on the 2-core dev machine (MB-heap): fakes 53.7 with Strip
+// vs 249.3 without; real server 74.3 vs 353.0.
 func BenchmarkInformerMemory(b *testing.B) {
 	const contexts, pods = 3, 20000
 	for _, strip := range []bool{true, false} {
