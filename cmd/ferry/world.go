@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -10,6 +11,10 @@ import (
 	"github.com/ferryhq/ferry/sources/cluster"
 	"github.com/ferryhq/ferry/sources/registry"
 )
+
+// clusterListTimeout bounds one reading of every cluster: an API server
+// that does not answer becomes a problem on its column, not a hang.
+const clusterListTimeout = 30 * time.Second
 
 // sourceFlags choose and tune the sources.
 type sourceFlags struct {
@@ -107,27 +112,11 @@ func readClusters(ctx context.Context, w *model.World, cfg *model.Config, sf *so
 	} else {
 		src, problems = cluster.New(opts)
 	}
-	snap := src.List(ctx, clusterTargets(w.Declared, cfg))
+	ctx, cancel := context.WithTimeout(ctx, clusterListTimeout)
+	defer cancel()
+	snap := src.List(ctx, cluster.Targets(w.Declared, cfg.Apps))
 	w.Problems = append(append(w.Problems, problems...), snap.Problems...)
 	w.Live, w.Controllers = snap.Live, snap.Controllers
-}
-
-// clusterTargets groups the declarations by cell.
-func clusterTargets(decls []model.Declared, cfg *model.Config) []cluster.Target {
-	index := map[model.CellKey]int{}
-	var out []cluster.Target
-	for _, d := range decls {
-		k := model.CellKey{App: d.App, Env: d.Env}
-		i, ok := index[k]
-		if !ok {
-			app, _ := cfg.App(d.App)
-			i = len(out)
-			index[k] = i
-			out = append(out, cluster.Target{App: d.App, Env: d.Env, Workload: app.Workload})
-		}
-		out[i].Declared = append(out[i].Declared, d)
-	}
-	return out
 }
 
 // registryCacheDir is the registry's disk cache: the default, or none.
