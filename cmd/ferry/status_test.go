@@ -39,6 +39,11 @@ func statusJSON(t *testing.T, args ...string) *model.Grid {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	return parseGrid(t, out)
+}
+
+func parseGrid(t *testing.T, out string) *model.Grid {
+	t.Helper()
 	var g model.Grid
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatalf("status JSON does not parse: %v\n%s", err, out)

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/ptr"
+
+	"github.com/ferryhq/ferry/internal/kubetest"
+	"github.com/ferryhq/ferry/internal/testrepo"
+	"github.com/ferryhq/ferry/model"
+)
+
+const (
+	liveDigest  = "sha256:" + "1111111111111111111111111111111111111111111111111111111111111111"
+	otherDigest = "sha256:" + "2222222222222222222222222222222222222222222222222222222222222222"
+)
+
+// TestStatusReadsARealCluster runs `ferry status` end to end against a real
+// kube-apiserver: dev runs what Git pins, prod was changed by hand, and a
+// third environment's context points at a server that is not there.
+func TestStatusReadsARealCluster(t *testing.T) {
+	if os.Getenv("FERRY_SKIP_KUBE") == "1" {
+		t.Skip("FERRY_SKIP_KUBE=1: no kube-apiserver")
+	}
+	kube := kubetest.Start(t)
+	kubeconfig, err := kube.WriteKubeconfig("ferry-e2e.kubeconfig",
+		kubetest.Context{Name: "e2e-dev", User: kubetest.Ferry},
+		kubetest.Context{Name: "e2e-prod", User: kubetest.Ferry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := kubernetes.NewForConfigOrDie(kube.RESTConfig(kubetest.Admin))
+	runDeployment(t, admin, "e2e-dev", liveDigest)
+	runDeployment(t, admin, "e2e-prod", otherDigest)
+
+	r := testrepo.FromDir(t, t.TempDir())
+	r.Write("ferry.yaml", `environments:
+  - name: dev
+    kube: {context: e2e-dev, namespace: e2e-dev}
+  - name: prod
+    kube: {context: e2e-prod, namespace: e2e-prod}
+  - name: prod-eu
+    after: [dev]
+    kube: {context: e2e-gone}
+apps:
+  - name: search
+    paths: {dev: envs/dev, prod: envs/prod, prod-eu: envs/prod-eu}
+`)
+	for _, env := range []string{"dev", "prod", "prod-eu"} {
+		r.Write("envs/"+env+"/deploy.yaml", deploymentYAML("ghcr.io/shop/search@"+liveDigest))
+	}
+	r.Commit("search everywhere")
+
+	out, errOut, code := ferry(t, "status", "--repo", r.Dir, "--kubeconfig", kubeconfig,
+		"--sources", "git,cluster", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	g := parseGrid(t, out)
+	dev := g.Cell("search", "dev")
+	if dev.State != model.StateInSync || dev.Images[0].Live == nil || dev.Images[0].Live.Digests[liveDigest] != 2 {
+		t.Errorf("dev = %s, live %+v; want in-sync with 2 pods", dev.State, dev.Images[0].Live)
+	}
+	if prod := g.Cell("search", "prod"); prod.State != model.StateDrift {
+		t.Errorf("prod = %s, want drift (pods run another digest, no controller)", prod.State)
+	}
+	gone := g.Cell("search", "prod-eu")
+	if gone.State != model.StateError || len(gone.Problems) == 0 || !strings.Contains(gone.Problems[0].Message, "e2e-gone") {
+		t.Errorf("prod-eu = %s with %v; want an error naming the context", gone.State, gone.Problems)
+	}
+}
+
+func deploymentYAML(image string) string {
+	return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: search
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: ` + image + "\n"
+}
+
+// runDeployment creates namespace ns with a Deployment "search" whose two
+// pods report digest, writing status as a kubelet and controller would.
+func runDeployment(t *testing.T, c kubernetes.Interface, ns, digest string) {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+	must(err)
+	labels := map[string]string{"app": "search"}
+	spec := corev1.PodSpec{Containers: []corev1.Container{{Name: "api", Image: "ghcr.io/shop/search@" + digest}}}
+	d, err := c.AppsV1().Deployments(ns).Create(ctx, &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "search", Labels: labels},
+		Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](2), Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec}},
+	}, metav1.CreateOptions{})
+	must(err)
+	d.Status = appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: 2, UpdatedReplicas: 2, ReadyReplicas: 2, AvailableReplicas: 2}
+	_, err = c.AppsV1().Deployments(ns).UpdateStatus(ctx, d, metav1.UpdateOptions{})
+	must(err)
+	for _, name := range []string{"search-a", "search-b"} {
+		p, err := c.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}, Spec: spec}, metav1.CreateOptions{})
+		must(err)
+		p.Status.Phase = corev1.PodRunning
+		p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "api", Image: spec.Containers[0].Image,
+			ImageID: "docker-pullable://ghcr.io/shop/search@" + digest, Ready: true}}
+		_, err = c.CoreV1().Pods(ns).UpdateStatus(ctx, p, metav1.UpdateOptions{})
+		must(err)
+	}
+}
