@@ -15,8 +15,8 @@ import (
 // libraries log may reach the terminal: output written while a console runs
 // corrupts its screen, and a status table should hold only the table.
 var logFile = sync.OnceValue(func() io.Writer {
-	path, err := xdg.StateFile(filepath.Join("ferry", "ferry.log"))
-	if err != nil {
+	path := filepath.Join(xdg.StateHome, "ferry", "ferry.log")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return io.Discard
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
