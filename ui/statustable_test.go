@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+func TestIdentityShowsTheChosenName(t *testing.T) {
+	digest := "sha256:" + strings.Repeat("ab", 32)
+	img := model.ImageStatus{
+		Registry: &model.RegistryFacts{Digest: digest, Version: "2.7.1", Revision: "8f31c2d9e0aa"},
+		Facts:    model.ImageFacts{Declared: &model.Declared{Ref: model.ImageRef{Repository: "r", Tag: "v2.7.1"}}},
+	}
+	gitOnly := model.ImageStatus{Facts: model.ImageFacts{Declared: &model.Declared{Ref: model.ImageRef{Repository: "r", Tag: "v1"}}}}
+	tests := []struct {
+		img  model.ImageStatus
+		view IdentityView
+		want string
+	}{
+		{img, ShowVersion, "2.7.1"},
+		{img, ShowCommit, "@8f31c2d"},
+		{img, ShowDigest, "sha256:abababababab"},
+		{gitOnly, ShowVersion, "v1"},
+		{gitOnly, ShowCommit, "v1"}, // no revision known: fall back to what Git says
+		{gitOnly, ShowDigest, "v1"},
+	}
+	for _, tt := range tests {
+		if got := Identity(tt.img, tt.view); got != tt.want {
+			t.Errorf("Identity(view %d) = %q, want %q", tt.view, got, tt.want)
+		}
+	}
+	if v, ok := ParseIdentityView("commit"); !ok || v.Next() != ShowDigest || v.Next().Next() != ShowVersion {
+		t.Error("views do not cycle version → commit → digest")
+	}
+}
+
+// TestStatusTableCarriesMeaningWithoutColour: every state must read from
+// its glyph and word alone (colour-blind users, NO_COLOR, pipes).
+func TestStatusTableCarriesMeaningWithoutColour(t *testing.T) {
+	g := &model.Grid{Environments: []string{"dev", "prod"}}
+	for _, s := range model.AllStates() {
+		cell := &model.Cell{State: s}
+		if s != model.StateMissing {
+			cell.Images = []model.ImageStatus{{Name: "api", State: s,
+				Facts: model.ImageFacts{Declared: &model.Declared{Ref: model.ImageRef{Repository: "r", Tag: "v-" + string(s)}}}}}
+		}
+		g.Apps = append(g.Apps, model.Row{Name: "app-" + string(s), Cells: map[string]*model.Cell{"dev": cell, "prod": {State: model.StateMissing}}})
+	}
+	g.Problems = []model.Problem{{Source: "git", File: "ferry.yaml", Line: 3, Message: `unknown key "x"`}}
+	out := ansi.Strip(StatusTable(g, DefaultTheme(), ShowVersion))
+	for _, s := range model.AllStates() {
+		want := Glyph(s) + " v-" + string(s)
+		if s == model.StateMissing {
+			want = Glyph(s) + " missing"
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+		if !strings.Contains(out, Glyph(s)+" "+string(s)) {
+			t.Errorf("legend lacks %s", s)
+		}
+	}
+	if !strings.Contains(out, `ferry.yaml:3: unknown key "x"`) {
+		t.Errorf("problems not listed:\n%s", out)
+	}
+}
