@@ -7,6 +7,7 @@ import (
 
 	"github.com/adrg/xdg"
 
+	"github.com/ferryhq/ferry/internal/fsutil"
 	"github.com/ferryhq/ferry/sources/gitops"
 )
 
@@ -26,32 +27,9 @@ func readGit(tree *gitops.Tree, cache bool) *gitops.Result {
 	res := gitops.Read(tree)
 	var buf bytes.Buffer
 	if err := gitops.WriteBuildCache(&buf); err == nil {
-		writeAtomically(path, buf.Bytes())
+		if err := fsutil.WriteAtomic(path, buf.Bytes()); err != nil {
+			logf()("kustomize build cache %s not written: %v", path, err)
+		}
 	}
 	return res
-}
-
-// writeAtomically replaces a cache file so that a concurrent reader sees the
-// old or the new file, never half of one. Failure only costs speed.
-func writeAtomically(path string, data []byte) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		logf()("cache %s: %v", path, err)
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		logf()("cache %s: %v", path, err)
-		return
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		logf()("cache %s: %v", path, err)
-	}
 }

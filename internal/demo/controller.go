@@ -8,6 +8,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/ferryhq/ferry/internal/ctxutil"
 	"github.com/ferryhq/ferry/model"
 )
 
@@ -113,7 +114,7 @@ func (c *controller) start(ctx context.Context, app appPlan, env, commit string,
 			c.mu.Unlock()
 			cancel()
 		}()
-		if !sleep(rctx, c.o.ReconcileDelay) {
+		if ctxutil.Sleep(rctx, c.o.ReconcileDelay) != nil {
 			return
 		}
 		r := &reconcile{c: c, app: app, env: env, commit: commit, ref: ref}
@@ -129,17 +130,5 @@ func (c *controller) emit(e Event) {
 	select {
 	case c.events <- e:
 	default:
-	}
-}
-
-// sleep waits d or until ctx ends; false when ctx ended.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/ferryhq/ferry/internal/ctxutil"
 	"github.com/ferryhq/ferry/model"
 )
 
@@ -170,7 +171,7 @@ func (r *reconcile) replacePods(ctx context.Context, fc *fakeCluster, target run
 // wait paces the rollout: RolloutStep, or the test's step channel.
 func (r *reconcile) wait(ctx context.Context) bool {
 	if r.c.o.step == nil {
-		return sleep(ctx, r.c.o.RolloutStep)
+		return ctxutil.Sleep(ctx, r.c.o.RolloutStep) == nil
 	}
 	select {
 	case <-ctx.Done():

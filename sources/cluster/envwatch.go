@@ -17,6 +17,8 @@ import (
 	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/ferryhq/ferry/internal/ctxutil"
 )
 
 // envWatch holds the informers of one environment and what they reported.
@@ -107,7 +109,7 @@ func (ew *envWatch) discover(ctx context.Context) (map[schema.GroupVersionResour
 		if ew.setProblem(discoveryProblem, describe(ew.e.Context, "the API resource list", "", err)) {
 			ew.notify()
 		}
-		if !sleepCtx(ctx, backoff.Step()) {
+		if ctxutil.Sleep(ctx, backoff.Step()) != nil {
 			return nil, false
 		}
 	}
@@ -255,7 +257,7 @@ func (ew *envWatch) startProbe(ctx context.Context) {
 	ew.mu.Unlock()
 	go func() {
 		backoff := reconnect()
-		for sleepCtx(ctx, backoff.Step()) && ew.probeFailing(ctx) {
+		for ctxutil.Sleep(ctx, backoff.Step()) == nil && ew.probeFailing(ctx) {
 		}
 	}()
 }
@@ -299,16 +301,4 @@ func (ew *envWatch) inventory() *inventory {
 		}
 	}
 	return inv
-}
-
-// sleepCtx waits d or until ctx is done; false means done.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

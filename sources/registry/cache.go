@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"sync"
 	"time"
+
+	"github.com/ferryhq/ferry/internal/fsutil"
 )
 
 // artifact is what a digest names, as far as ferry needs it. A digest never
@@ -173,23 +175,7 @@ func (s *cacheStore) read(repoKey string) repoFile {
 func (s *cacheStore) write(path string, v any) {
 	data, err := json.Marshal(v)
 	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o755)
-	}
-	var tmp *os.File
-	if err == nil {
-		tmp, err = os.CreateTemp(filepath.Dir(path), ".entry-*")
-	}
-	if err == nil {
-		_, err = tmp.Write(data)
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-		}
+		err = fsutil.WriteAtomic(path, data)
 	}
 	if err != nil {
 		s.logf("registry cache: cannot write %s: %v", path, err)

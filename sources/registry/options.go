@@ -8,6 +8,8 @@ import (
 
 	"github.com/adrg/xdg"
 	"github.com/google/go-containerregistry/pkg/authn"
+
+	"github.com/ferryhq/ferry/internal/ctxutil"
 )
 
 // Options configure a Resolver. The zero value is usable: every field has a
@@ -80,7 +82,7 @@ func (o Options) withDefaults() Options {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepContext
+		o.Sleep = ctxutil.Sleep
 	}
 	return o
 }
