@@ -24,7 +24,8 @@ const (
 
 // TestStatusReadsARealCluster runs `ferry status` end to end against a real
 // kube-apiserver: dev runs what Git pins, prod was changed by hand, and a
-// third environment's context points at a server that is not there.
+// third environment's context points at a server that is not there, and
+// staging's context is chosen by its name.
 func TestStatusReadsARealCluster(t *testing.T) {
 	if os.Getenv("FERRY_SKIP_KUBE") == "1" {
 		t.Skip("FERRY_SKIP_KUBE=1: no kube-apiserver")
@@ -32,7 +33,8 @@ func TestStatusReadsARealCluster(t *testing.T) {
 	kube := kubetest.Start(t)
 	kubeconfig, err := kube.WriteKubeconfig("ferry-e2e.kubeconfig",
 		kubetest.Context{Name: "e2e-dev", User: kubetest.Ferry},
-		kubetest.Context{Name: "e2e-prod", User: kubetest.Ferry})
+		kubetest.Context{Name: "e2e-prod", User: kubetest.Ferry},
+		kubetest.Context{Name: "staging", User: kubetest.Ferry})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,6 +46,8 @@ func TestStatusReadsARealCluster(t *testing.T) {
 	r.Write("ferry.yaml", `environments:
   - name: dev
     kube: {context: e2e-dev, namespace: e2e-dev}
+  - name: staging
+    kube: {namespace: e2e-dev}
   - name: prod
     kube: {context: e2e-prod, namespace: e2e-prod}
   - name: prod-eu
@@ -51,9 +55,9 @@ func TestStatusReadsARealCluster(t *testing.T) {
     kube: {context: e2e-gone}
 apps:
   - name: search
-    paths: {dev: envs/dev, prod: envs/prod, prod-eu: envs/prod-eu}
+    paths: {dev: envs/dev, staging: envs/staging, prod: envs/prod, prod-eu: envs/prod-eu}
 `)
-	for _, env := range []string{"dev", "prod", "prod-eu"} {
+	for _, env := range []string{"dev", "staging", "prod", "prod-eu"} {
 		r.Write("envs/"+env+"/deploy.yaml", deploymentYAML("ghcr.io/shop/search@"+liveDigest))
 	}
 	r.Commit("search everywhere")
@@ -67,6 +71,12 @@ apps:
 	dev := g.Cell("search", "dev")
 	if dev.State != model.StateInSync || dev.Images[0].Live == nil || dev.Images[0].Live.Digests[liveDigest] != 2 {
 		t.Errorf("dev = %s, live %+v; want in-sync with 2 pods", dev.State, dev.Images[0].Live)
+	}
+	if staging := g.Cell("search", "staging"); staging.State != model.StateInSync {
+		t.Errorf("staging = %s, want in-sync through the context chosen by name", staging.State)
+	}
+	if !strings.Contains(errOut, `environment staging reads kubeconfig context "staging"`) {
+		t.Errorf("the user is not told which context staging reads: %q", errOut)
 	}
 	if prod := g.Cell("search", "prod"); prod.State != model.StateDrift {
 		t.Errorf("prod = %s, want drift (pods run another digest, no controller)", prod.State)

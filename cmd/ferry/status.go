@@ -57,7 +57,7 @@ func runStatus(cmd *cobra.Command, f *statusFlags) error {
 	if !slices.Contains([]string{"table", "json", "yaml"}, f.output) {
 		return fmt.Errorf("--output %q: want table, json or yaml", f.output)
 	}
-	world, err := loadWorld(cmd.Context(), &f.repoFlags, &f.sourceFlags)
+	world, err := loadWorld(cmd.Context(), &f.repoFlags, &f.sourceFlags, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}

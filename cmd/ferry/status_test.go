@@ -182,3 +182,23 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: %d %q", code, out)
 	}
 }
+
+func TestInitWritesAConfigThatReadsBackTheSame(t *testing.T) {
+	r := helmRepo(t)
+	before := statusJSON(t, "--repo", r.Dir)
+	out, errOut, code := ferry(t, "init", "--repo", r.Dir)
+	if code != 0 || !strings.Contains(out, "ferry.yaml") {
+		t.Fatalf("init: exit %d, %q %q", code, out, errOut)
+	}
+	r.Commit("adopt the generated ferry.yaml")
+	after := statusJSON(t, "--repo", r.Dir)
+	if strings.Join(after.Environments, ",") != strings.Join(before.Environments, ",") || len(after.Problems) > 0 {
+		t.Errorf("with ferry.yaml: environments %v, problems %v; before %v", after.Environments, after.Problems, before.Environments)
+	}
+	if c := after.Cell("search", "staging"); c == nil || len(c.Images) != 1 || *c.Images[0].Declared.Tag != "v0.8.2" {
+		t.Errorf("staging after init = %+v", c)
+	}
+	if _, errOut, code := ferry(t, "init", "--repo", r.Dir); code != exitFailure || !strings.Contains(errOut, "--force") {
+		t.Errorf("second init must refuse without --force: exit %d, %q", code, errOut)
+	}
+}

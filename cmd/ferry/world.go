@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -39,7 +41,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 }
 
 // loadWorld reads every chosen source once and merges their facts.
-func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags) (*model.World, error) {
+func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags, notes io.Writer) (*model.World, error) {
 	if _, err := sourceList(sf.sources); len(sf.sources) > 0 && err != nil {
 		return nil, err
 	}
@@ -59,7 +61,7 @@ func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags) (*model.Worl
 		readRegistry(ctx, w, res.Config, sf)
 	}
 	if use["cluster"] {
-		readClusters(ctx, w, res.Config, sf, appliedBy(repo, tree, w.Declared))
+		readClusters(ctx, w, res.Config, sf, appliedBy(repo, tree, w.Declared), notes)
 	}
 	return w, nil
 }
@@ -101,7 +103,8 @@ func readRegistry(ctx context.Context, w *model.World, cfg *model.Config, sf *so
 
 // readClusters lists what every environment's cluster runs for the
 // declared cells.
-func readClusters(ctx context.Context, w *model.World, cfg *model.Config, sf *sourceFlags, applied func(app, env, rev string) bool) {
+func readClusters(ctx context.Context, w *model.World, cfg *model.Config, sf *sourceFlags,
+	applied func(app, env, rev string) bool, notes io.Writer) {
 	opts := cluster.Options{Kubeconfig: sf.kubeconfig, Environments: w.Environments, Applied: applied, Logf: logf()}
 	var (
 		src      *cluster.Source
@@ -117,6 +120,18 @@ func readClusters(ctx context.Context, w *model.World, cfg *model.Config, sf *so
 	snap := src.List(ctx, cluster.Targets(w.Declared, cfg.Apps))
 	w.Problems = append(append(w.Problems, problems...), snap.Problems...)
 	w.Live, w.Controllers = snap.Live, snap.Controllers
+	tellChosenContexts(notes, w.Environments, snap.Contexts)
+}
+
+// tellChosenContexts says which kubeconfig context ferry picked for an
+// environment that ferry.yaml does not pin to one: reading the wrong
+// cluster would show false truth, so the user must be able to check.
+func tellChosenContexts(notes io.Writer, envs model.Environments, chosen map[string]string) {
+	for _, e := range envs {
+		if ctxName := chosen[e.Name]; ctxName != "" && e.Kube.Context == "" {
+			fmt.Fprintf(notes, "ferry: environment %s reads kubeconfig context %q (set environments[].kube.context in ferry.yaml to choose another)\n", e.Name, ctxName)
+		}
+	}
 }
 
 // registryCacheDir is the registry's disk cache: the default, or none.
