@@ -14,6 +14,9 @@ import (
 // terminal: an app per row, an environment per column, each image on a line
 // of its own with its state glyph, then a legend and the problems.
 func StatusTable(g *model.Grid, t *Theme, view IdentityView) string {
+	if len(g.Environments) == 0 || len(g.Apps) == 0 {
+		return nothingFound(g, t)
+	}
 	headers := append([]string{"APP"}, g.Environments...)
 	rows := make([][]string, 0, len(g.Apps))
 	for _, r := range g.Apps {
@@ -41,6 +44,18 @@ func StatusTable(g *model.Grid, t *Theme, view IdentityView) string {
 	b.WriteString("\n" + legend(t) + "\n")
 	b.WriteString(problemList(g, t))
 	return b.String()
+}
+
+// nothingFound explains an empty grid instead of drawing one.
+func nothingFound(g *model.Grid, t *Theme) string {
+	what := "no environments"
+	if len(g.Environments) > 0 {
+		what = "no apps in environments " + strings.Join(g.Environments, ", ")
+	}
+	return "ferry found " + what + " in this repo.\n" +
+		t.Muted.Render("It looks for envs/, environments/, stages/, clusters/, overlays/ folders and values-<env>.yaml files;\n"+
+			"`ferry init` writes a ferry.yaml to name environments and apps yourself, `ferry demo` shows a world.") +
+		"\n" + problemList(g, t)
 }
 
 // cellText is one line per image: glyph, name (when the cell has several

@@ -68,3 +68,14 @@ func TestStatusTableCarriesMeaningWithoutColour(t *testing.T) {
 		t.Errorf("problems not listed:\n%s", out)
 	}
 }
+
+func TestStatusTableExplainsAnEmptyGrid(t *testing.T) {
+	out := ansi.Strip(StatusTable(&model.Grid{}, DefaultTheme(), ShowVersion))
+	if !strings.Contains(out, "found no environments") || !strings.Contains(out, "ferry init") {
+		t.Errorf("empty grid: %q", out)
+	}
+	out = ansi.Strip(StatusTable(&model.Grid{Environments: []string{"dev"}}, DefaultTheme(), ShowVersion))
+	if !strings.Contains(out, "no apps in environments dev") {
+		t.Errorf("no apps: %q", out)
+	}
+}

@@ -44,7 +44,7 @@ func Open(path string) (*Repo, error) {
 	}
 	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
-		return nil, fmt.Errorf("repo %s: not a git repository (nor is any parent directory)", path)
+		return nil, fmt.Errorf("repo %s: not a git repository (nor is any parent directory); name one with --repo, or try `ferry demo`", path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: %w", path, err)
