@@ -73,6 +73,9 @@ func cellText(c *model.Cell, t *Theme, view IdentityView) string {
 		if len(c.Images) > 1 {
 			text = img.Name + " " + text
 		}
+		if img.State == model.StateRolling && img.Live != nil && img.Live.Desired > 0 {
+			text += fmt.Sprintf(" %d/%d", img.Live.Updated, img.Live.Desired)
+		}
 		lines = append(lines, t.State(img.State, Glyph(img.State)+" "+text))
 	}
 	if n := len(c.Problems); n > 0 {

@@ -79,3 +79,13 @@ func TestStatusTableExplainsAnEmptyGrid(t *testing.T) {
 		t.Errorf("no apps: %q", out)
 	}
 }
+
+func TestRollingCellShowsProgress(t *testing.T) {
+	img := model.ImageStatus{Name: "api", State: model.StateRolling,
+		Live:  &model.LiveFacts{Desired: 4, Updated: 1},
+		Facts: model.ImageFacts{Declared: &model.Declared{Ref: model.ImageRef{Repository: "r", Tag: "v2"}}}}
+	got := ansi.Strip(cellText(&model.Cell{State: model.StateRolling, Images: []model.ImageStatus{img}}, DefaultTheme(), ShowVersion))
+	if got != Glyph(model.StateRolling)+" v2 1/4" {
+		t.Errorf("rolling cell = %q", got)
+	}
+}
