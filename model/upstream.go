@@ -2,13 +2,14 @@ package model
 
 // upstreamNewer reports whether an upstream environment holds a newer
 // artifact of the same image than d's environment: the cell is promotable.
-func (w *World) upstreamNewer(d Declared, f ImageFacts) bool {
+func (w *World) upstreamNewer(d Declared, f ImageFacts, ix *index) bool {
 	env, ok := w.Environments.Get(d.Env)
 	if !ok {
 		return false
 	}
 	for _, up := range env.Upstream {
-		for _, u := range w.declaredIn(CellKey{d.App, up}) {
+		for _, i := range ix.declared[CellKey{d.App, up}] {
+			u := w.Declared[i]
 			if u.Name != d.Name {
 				continue
 			}

@@ -22,20 +22,25 @@ type CellProblem struct {
 	Problem
 }
 
-// World merges the facts every source has reported so far. Sources fill it;
-// Grid derives what is shown. A source that has not reported leaves its maps
-// nil, and the grid leaves its fields out.
+// World merges the facts every source has reported so far. Sources fill it
+// (directly, or through Apply one update at a time); Grid derives what is
+// shown. A source that has not reported leaves its maps nil, and the grid
+// leaves its fields out.
 type World struct {
 	Environments Environments
 	Apps         []string // in display order; Grid sorts when empty order matters
 	Declared     []Declared
-	Problems     []CellProblem
+	// Problems holds the problems of Git and the clusters; each carries
+	// its Source, and Apply replaces one source's problems at a time.
+	Problems []CellProblem
 	// Registry holds facts per declared reference (ImageRef.String()).
 	Registry map[string]RegistryFacts
 	// RegistryProblems holds failures per declared reference.
 	RegistryProblems map[string][]Problem
 	Live             map[ImageKey]LiveFacts
 	Controllers      map[CellKey]ControllerFacts
+	// Progress says how far each source has come.
+	Progress Progress
 }
 
 // AddProblem attaches a problem to an app × environment (either may be "").
@@ -46,7 +51,7 @@ func (w *World) AddProblem(app, env string, p Problem) {
 // AppNames returns the apps: those listed in Apps, then any other app that
 // has a declaration, in name order.
 func (w *World) AppNames() []string {
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(w.Apps))
 	out := append([]string(nil), w.Apps...)
 	for _, a := range out {
 		seen[a] = true
@@ -62,30 +67,6 @@ func (w *World) AppNames() []string {
 	return append(out, extra...)
 }
 
-// declaredIn returns the declarations of one cell, in file order.
-func (w *World) declaredIn(k CellKey) []Declared {
-	var out []Declared
-	for _, d := range w.Declared {
-		if d.App == k.App && d.Env == k.Env {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// problemsOf returns the problems that concern a cell, its row or column;
-// world-wide ones are shown once, not on every cell.
-func (w *World) problemsOf(k CellKey) []Problem {
-	var out []Problem
-	for _, p := range w.Problems {
-		global := p.App == "" && p.Env == ""
-		if !global && (p.App == "" || p.App == k.App) && (p.Env == "" || p.Env == k.Env) {
-			out = append(out, p.Problem)
-		}
-	}
-	return out
-}
-
 // GlobalProblems returns the problems that belong to no single cell, row or
 // column, such as a broken file ferry could not place.
 func (w *World) GlobalProblems() []Problem {
@@ -96,4 +77,48 @@ func (w *World) GlobalProblems() []Problem {
 		}
 	}
 	return out
+}
+
+// index makes every per-cell lookup of one Grid derivation a map access:
+// scanning the declarations once per cell made the grid quadratic.
+type index struct {
+	declared map[CellKey][]int // positions in World.Declared, in file order
+	byCell   map[CellKey][]Problem
+	byRow    map[string][]Problem
+	byColumn map[string][]Problem
+}
+
+func (w *World) index() *index {
+	ix := &index{
+		declared: make(map[CellKey][]int, len(w.Declared)),
+		byCell:   map[CellKey][]Problem{}, byRow: map[string][]Problem{}, byColumn: map[string][]Problem{},
+	}
+	for i, d := range w.Declared {
+		k := CellKey{d.App, d.Env}
+		ix.declared[k] = append(ix.declared[k], i)
+	}
+	for _, p := range w.Problems {
+		switch {
+		case p.App == "" && p.Env == "":
+		case p.App == "":
+			ix.byColumn[p.Env] = append(ix.byColumn[p.Env], p.Problem)
+		case p.Env == "":
+			ix.byRow[p.App] = append(ix.byRow[p.App], p.Problem)
+		default:
+			ix.byCell[p.CellKey] = append(ix.byCell[p.CellKey], p.Problem)
+		}
+	}
+	return ix
+}
+
+// problemsOf returns the problems that concern a cell, its row or column;
+// world-wide ones are shown once, not on every cell. The order is the
+// cell's own first, then its row's, then its column's.
+func (ix *index) problemsOf(k CellKey) []Problem {
+	own, row, col := ix.byCell[k], ix.byRow[k.App], ix.byColumn[k.Env]
+	if len(own)+len(row)+len(col) == 0 {
+		return nil
+	}
+	out := make([]Problem, 0, len(own)+len(row)+len(col))
+	return append(append(append(out, own...), row...), col...)
 }

@@ -1,0 +1,153 @@
+package model
+
+import (
+	"slices"
+	"time"
+)
+
+// Update is one source's news: the facts it knows now. Sources stream
+// updates; World.Apply merges each, replacing only what that source said
+// before, so the console and `ferry status` build the same world from the
+// same stream.
+type Update interface {
+	apply(w *World)
+}
+
+// Apply merges one update into the world.
+func (w *World) Apply(u Update) { u.apply(w) }
+
+// GitUpdate is a complete reading of the GitOps repo at one commit.
+type GitUpdate struct {
+	Environments Environments
+	Apps         []string
+	Declared     []Declared
+	// Problems are Git's (Source "git"): files ferry could not read or place.
+	Problems []CellProblem
+	// Commit is the commit read ("" for a work tree with changes).
+	Commit string
+	// Took is how long the reading took.
+	Took time.Duration
+}
+
+func (u GitUpdate) apply(w *World) {
+	w.Environments, w.Apps, w.Declared = u.Environments, u.Apps, u.Declared
+	w.replaceProblems(SourceGit, u.Problems)
+	w.Progress.Git = GitProgress{Read: true, Commit: u.Commit, Took: u.Took, Reads: w.Progress.Git.Reads + 1}
+}
+
+// GitFailed says a re-reading of the repo failed; the last reading stays.
+type GitFailed struct {
+	Problem Problem
+}
+
+func (u GitFailed) apply(w *World) {
+	w.Progress.Git.Failure = u.Problem.Error()
+}
+
+// RegistryUpdate carries the registry's answers for some references, keyed
+// by ImageRef.String(), and how far the current round of questions is.
+type RegistryUpdate struct {
+	Facts    map[string]RegistryFacts
+	Problems map[string][]Problem
+	Done     int // references answered in this round
+	Total    int // references asked in this round
+}
+
+func (u RegistryUpdate) apply(w *World) {
+	if w.Registry == nil {
+		w.Registry = map[string]RegistryFacts{}
+	}
+	if w.RegistryProblems == nil {
+		w.RegistryProblems = map[string][]Problem{}
+	}
+	answered := make(map[string]bool, len(u.Facts)+len(u.Problems))
+	for ref := range u.Facts {
+		answered[ref] = true
+	}
+	for ref := range u.Problems {
+		answered[ref] = true
+	}
+	// An answer replaces everything known of its reference: a registry
+	// that recovered clears its old problem.
+	for ref := range answered {
+		if f, ok := u.Facts[ref]; ok {
+			w.Registry[ref] = f
+		} else {
+			delete(w.Registry, ref)
+		}
+		if ps := u.Problems[ref]; len(ps) > 0 {
+			w.RegistryProblems[ref] = ps
+		} else {
+			delete(w.RegistryProblems, ref)
+		}
+	}
+	w.Progress.Registry = RegistryProgress{Asked: true, Done: u.Done, Total: u.Total}
+}
+
+// ClusterUpdate is a complete snapshot of what the clusters run.
+type ClusterUpdate struct {
+	Live        map[ImageKey]LiveFacts
+	Controllers map[CellKey]ControllerFacts
+	// Problems are the clusters' (Source "cluster").
+	Problems []CellProblem
+	// Envs says per environment with a cluster whether it answered.
+	Envs map[string]ClusterProgress
+}
+
+func (u ClusterUpdate) apply(w *World) {
+	w.Live, w.Controllers = u.Live, u.Controllers
+	w.replaceProblems(SourceCluster, u.Problems)
+	w.Progress.Clusters = u.Envs
+}
+
+// The sources' names, as Problem.Source spells them.
+const (
+	SourceGit      = "git"
+	SourceRegistry = "registry"
+	SourceCluster  = "cluster"
+)
+
+// replaceProblems drops the problems one source reported before and keeps
+// the new ones.
+func (w *World) replaceProblems(source string, ps []CellProblem) {
+	kept := slices.DeleteFunc(slices.Clone(w.Problems), func(p CellProblem) bool { return p.Source == source })
+	w.Problems = append(kept, ps...)
+}
+
+// Progress says how far each source has come, for the console's progress
+// line and for `ferry status`, which waits until every source answered.
+type Progress struct {
+	Git      GitProgress
+	Registry RegistryProgress
+	// Clusters holds one entry per environment that has a cluster; nil
+	// until the clusters are read at all.
+	Clusters map[string]ClusterProgress
+}
+
+// GitProgress is the state of the repo reading.
+type GitProgress struct {
+	Read    bool // a reading arrived
+	Commit  string
+	Took    time.Duration
+	Reads   int    // readings so far (the first, then one per branch move)
+	Failure string // the last re-reading failed: why (the last good one stays)
+}
+
+// RegistryProgress counts the references of the current round.
+type RegistryProgress struct {
+	Asked       bool
+	Done, Total int
+}
+
+// Finished reports whether every reference of the round is answered.
+func (r RegistryProgress) Finished() bool { return r.Asked && r.Done >= r.Total }
+
+// ClusterProgress is how far one environment's cluster is.
+type ClusterProgress struct {
+	Synced  bool   // its caches hold a full listing
+	Failing bool   // it has not synced and has problems
+	Context string // the kubeconfig context read
+}
+
+// Answered reports whether the environment said something final for now.
+func (c ClusterProgress) Answered() bool { return c.Synced || c.Failing }
