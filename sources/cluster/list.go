@@ -29,6 +29,8 @@ func (s *Source) List(ctx context.Context, targets []Target) Snapshot {
 		wg.Go(func() {
 			inv, problems := s.listInventory(ctx, e)
 			results[i] = s.factsFor(e, inv, targets)
+			results[i].env = e.env
+			results[i].status = model.ClusterProgress{Synced: len(problems) == 0, Failing: len(problems) > 0, Context: e.Context}
 			if len(problems) > 0 {
 				// Without the pods or workloads the cells cannot be
 				// judged: report the failure, not "not found", and no
@@ -48,8 +50,12 @@ func (s *Source) merge(parts []envFacts) Snapshot {
 		Live:        map[model.ImageKey]model.LiveFacts{},
 		Controllers: map[model.CellKey]model.ControllerFacts{},
 		Contexts:    s.Contexts(),
+		Envs:        map[string]model.ClusterProgress{},
 	}
 	for _, p := range parts {
+		if p.env != "" {
+			snap.Envs[p.env] = p.status
+		}
 		for k, v := range p.live {
 			snap.Live[k] = v
 		}

@@ -24,6 +24,8 @@ const (
 
 // envFacts are the facts of one environment.
 type envFacts struct {
+	env         string
+	status      model.ClusterProgress
 	live        map[model.ImageKey]model.LiveFacts
 	controllers map[model.CellKey]model.ControllerFacts
 	problems    []model.CellProblem

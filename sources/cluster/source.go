@@ -69,6 +69,10 @@ type Snapshot struct {
 	Problems []model.CellProblem
 	// Contexts maps environment → kubeconfig context chosen for it.
 	Contexts map[string]string
+	// Envs says, per environment with a cluster, whether it has answered:
+	// read (Synced) or failing with a problem. A reader that needs every
+	// answer (ferry status) waits until each is one or the other.
+	Envs map[string]model.ClusterProgress
 }
 
 // Source reads the clusters of all environments, one client per context.

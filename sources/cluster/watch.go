@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"sync"
 
 	"github.com/ferryhq/ferry/model"
 )
@@ -14,17 +15,34 @@ import (
 // Snapshots, never the informers. Watch blocks until ctx is done and does
 // not close out.
 func (s *Source) Watch(ctx context.Context, targets []Target, out chan<- Snapshot) {
-	w := &watcher{src: s, targets: targets, kick: make(chan struct{}, 1)}
+	ts := make(chan []Target, 1)
+	ts <- targets
+	s.Follow(ctx, ts, out)
+}
+
+// Follow is Watch for targets that change while it runs: each value
+// received on targets replaces the cells it reads (a GitOps repo re-read
+// after a commit), without restarting the informers. It sends nothing
+// before the first targets arrive.
+func (s *Source) Follow(ctx context.Context, targets <-chan []Target, out chan<- Snapshot) {
+	w := &watcher{src: s, kick: make(chan struct{}, 1)}
 	for _, e := range s.envs {
 		ew := newEnvWatch(s, e, w.notify)
 		w.envs = append(w.envs, ew)
 		go ew.run(ctx)
 	}
+	started := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case ts := <-targets:
+			w.setTargets(ts)
+			started = true
 		case <-w.kick:
+		}
+		if !started {
+			continue
 		}
 		snap := w.snapshot()
 		select {
@@ -37,10 +55,12 @@ func (s *Source) Watch(ctx context.Context, targets []Target, out chan<- Snapsho
 
 // watcher joins the environments' watches into Snapshots.
 type watcher struct {
-	src     *Source
+	src  *Source
+	envs []*envWatch
+	kick chan struct{}
+
+	mu      sync.Mutex
 	targets []Target
-	envs    []*envWatch
-	kick    chan struct{}
 }
 
 // notify asks for a new Snapshot; pending requests coalesce.
@@ -51,10 +71,26 @@ func (w *watcher) notify() {
 	}
 }
 
+// setTargets replaces the cells read; every environment recomputes its
+// facts from its caches.
+func (w *watcher) setTargets(ts []Target) {
+	w.mu.Lock()
+	w.targets = ts
+	w.mu.Unlock()
+	for _, ew := range w.envs {
+		ew.mu.Lock()
+		ew.dirty = true
+		ew.mu.Unlock()
+	}
+}
+
 func (w *watcher) snapshot() Snapshot {
+	w.mu.Lock()
+	targets := w.targets
+	w.mu.Unlock()
 	parts := make([]envFacts, 0, len(w.envs))
 	for _, ew := range w.envs {
-		parts = append(parts, ew.facts(w.targets))
+		parts = append(parts, ew.facts(targets))
 	}
 	return w.src.merge(parts)
 }
@@ -68,7 +104,7 @@ func (ew *envWatch) facts(targets []Target) envFacts {
 		ew.cached = ew.src.factsFor(ew.e, ew.inventory(), targets)
 		ew.dirty = false
 	}
-	out := envFacts{live: ew.cached.live, controllers: ew.cached.controllers}
+	out := envFacts{env: ew.e.env, live: ew.cached.live, controllers: ew.cached.controllers}
 	if err := ew.unreachable(); err != nil {
 		// One problem says it all; the failing reads it causes add nothing.
 		out.problems = []model.CellProblem{envProblem(ew.e.env, describeContext(ew.e.Context, err))}
@@ -77,6 +113,7 @@ func (ew *envWatch) facts(targets []Target) envFacts {
 	} else {
 		out.problems = ew.cached.problems
 	}
+	out.status = model.ClusterProgress{Synced: ew.synced, Failing: len(out.problems) > 0 && !ew.synced, Context: ew.e.Context}
 	return out
 }
 
