@@ -52,6 +52,7 @@ func Open(path string) (*Repo, error) {
 	root := ""
 	if wt, err := r.Worktree(); err == nil {
 		root = wt.Filesystem.Root()
+		r = withOpenPacks(r, filepath.Join(root, ".git"), root)
 	}
 	return &Repo{git: r, Root: root, Origin: path}, nil
 }
@@ -80,7 +81,7 @@ func Clone(ctx context.Context, url, cacheDir string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: cannot clone: %s", url, explainTransport(err))
 	}
-	return &Repo{git: r, Origin: url}, nil
+	return &Repo{git: withOpenPacks(r, dir, ""), Origin: url}, nil
 }
 
 // fetch brings a cached bare clone's branches and tags up to date.

@@ -1,0 +1,63 @@
+package gitops
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// Resolve returns the commit a ref names now ("" for HEAD): the cheap
+// question a console asks every second to learn that a branch moved,
+// without reading a tree.
+func (r *Repo) Resolve(ref string) (string, error) {
+	rev := ref
+	if rev == "" {
+		rev = "HEAD"
+	}
+	hash, err := r.git.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return "", fmt.Errorf("repo %s: cannot resolve %q: %w", r.Origin, rev, err)
+	}
+	return hash.String(), nil
+}
+
+// IsClone reports whether the repo is ferry's cached clone of a URL, which
+// only learns of new commits by fetching.
+func (r *Repo) IsClone() bool { return r.Root == "" && IsRemote(r.Origin) }
+
+// Fetch brings a cached clone up to date with its remote.
+func (r *Repo) Fetch(ctx context.Context) error {
+	if err := fetch(ctx, r.git); err != nil {
+		return fmt.Errorf("repo %s: cannot fetch: %s", r.Origin, explainTransport(err))
+	}
+	return nil
+}
+
+// withOpenPacks reopens a repository whose objects live in dotGit with its
+// packfiles kept open: go-git otherwise opens the packfile again for every
+// object it reads, which made a walk over 5,000 commits spend most of its
+// time in open(2). Where dotGit is not a plain directory (a worktree's
+// .git file), the repository is returned as it was.
+func withOpenPacks(r *git.Repository, dotGit, workTree string) *git.Repository {
+	if info, err := os.Stat(dotGit); err != nil || !info.IsDir() {
+		return r
+	}
+	st := filesystem.NewStorageWithOptions(osfs.New(dotGit), cache.NewObjectLRUDefault(),
+		filesystem.Options{KeepDescriptors: true})
+	var wt billy.Filesystem
+	if workTree != "" {
+		wt = osfs.New(workTree)
+	}
+	reopened, err := git.Open(st, wt)
+	if err != nil {
+		return r
+	}
+	return reopened
+}
