@@ -24,20 +24,20 @@ func (f *repoFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.worktree, "worktree", false, "read the work tree with uncommitted changes instead of HEAD")
 }
 
+// openRepo opens the repo, or clones (or fetches) the URL into the cache.
+func (f *repoFlags) openRepo(ctx context.Context) (*gitops.Repo, error) {
+	if f.worktree && f.ref != "" {
+		return nil, fmt.Errorf("--worktree and --ref exclude each other")
+	}
+	if gitops.IsRemote(f.repo) {
+		return gitops.Clone(ctx, f.repo, filepath.Join(xdg.CacheHome, "ferry"))
+	}
+	return gitops.Open(f.repo)
+}
+
 // open opens or clones the repo and reads the tree the flags ask for.
 func (f *repoFlags) open(ctx context.Context) (*gitops.Repo, *gitops.Tree, error) {
-	if f.worktree && f.ref != "" {
-		return nil, nil, fmt.Errorf("--worktree and --ref exclude each other")
-	}
-	var (
-		repo *gitops.Repo
-		err  error
-	)
-	if gitops.IsRemote(f.repo) {
-		repo, err = gitops.Clone(ctx, f.repo, filepath.Join(xdg.CacheHome, "ferry"))
-	} else {
-		repo, err = gitops.Open(f.repo)
-	}
+	repo, err := f.openRepo(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,15 +2,12 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -19,49 +16,14 @@ import (
 	"github.com/ferryhq/ferry/sources/gitops"
 )
 
-// pushEdit clones the demo remote, edits (or creates) one file, commits and pushes, as
-// a user of the demo would. It returns the commit.
+// pushEdit pushes one edit as a user of the demo would.
 func pushEdit(t *testing.T, w *World, file string, edit func(string) string) string {
 	t.Helper()
-	dir := t.TempDir()
-	repo, err := git.PlainClone(dir, false, &git.CloneOptions{URL: w.RemoteDir})
+	hash, err := w.Push(file, "Edit "+file, edit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	content, err := os.ReadFile(filepath.Join(dir, file))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, file)), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, file), []byte(edit(string(content))), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := wt.Add(file); err != nil {
-		t.Fatal(err)
-	}
-	who := &object.Signature{Name: "Test", Email: "test@example.org", When: time.Now()}
-	hash, err := wt.Commit("Edit "+file, &git.CommitOptions{Author: who})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := repo.Push(&git.PushOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return hash.String()
-}
-
-// setBuild rewrites an overlay's tag and digest from one build to another.
-func setBuild(from, to build) func(string) string {
-	return func(s string) string {
-		s = strings.Replace(s, from.Digest, to.Digest, 1)
-		return strings.Replace(s, "newTag: "+from.Version, "newTag: "+to.Version, 1)
-	}
+	return hash
 }
 
 // waitFor reads events until one matches. The deadline only turns a hung

@@ -44,6 +44,12 @@ func Open(path string) (*Repo, error) {
 	}
 	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
+		// A bare repository (a remote on disk) has no .git to detect.
+		if bare, berr := git.PlainOpen(abs); berr == nil {
+			return &Repo{git: withOpenPacks(bare, abs, ""), Origin: path}, nil
+		}
+	}
+	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return nil, fmt.Errorf("repo %s: not a git repository (nor is any parent directory); name one with --repo, or try `ferry demo`", path)
 	}
 	if err != nil {

@@ -1,0 +1,108 @@
+package feed
+
+import (
+	"context"
+	"time"
+
+	"github.com/ferryhq/ferry/internal/ctxutil"
+	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/gitops"
+)
+
+// RepoGit reads a GitOps repo opened with sources/gitops.
+type RepoGit struct {
+	Repo     *gitops.Repo
+	Ref      string // "" for HEAD
+	Worktree bool   // read the work tree with uncommitted changes
+	// Read turns a tree into declarations (the wiring keeps kustomize
+	// results cached between runs).
+	Declarations func(*gitops.Tree) *gitops.Result
+	// Applied builds the "did the controller apply it" question for a
+	// reading; nil: Git cannot tell.
+	Applied func(tree *gitops.Tree, decls []model.Declared) func(app, env, revision string) bool
+	// PollInterval is how often a local repo's branch is looked at
+	// (default 1s); FetchInterval how often a clone is fetched (default 30s).
+	PollInterval  time.Duration
+	FetchInterval time.Duration
+	Logf          func(format string, args ...any)
+}
+
+// Read reads the tree the flags name and what it declares.
+func (g *RepoGit) Read(ctx context.Context) (Reading, error) {
+	start := time.Now()
+	var (
+		tree *gitops.Tree
+		err  error
+	)
+	if g.Worktree {
+		tree, err = g.Repo.WorktreeTree()
+	} else {
+		tree, err = g.Repo.Tree(g.Ref)
+	}
+	if err != nil {
+		return Reading{}, err
+	}
+	res := g.Declarations(tree)
+	reading := Reading{
+		Update: model.GitUpdate{
+			Environments: res.Environments, Apps: res.Apps, Declared: res.Declared,
+			Problems: res.Problems, Commit: tree.Commit, Took: time.Since(start),
+		},
+		Config: res.Config,
+	}
+	if g.Applied != nil {
+		reading.Applied = g.Applied(tree, res.Declared)
+	}
+	return reading, nil
+}
+
+// Moved polls the branch of a local repo, and fetches a clone every
+// FetchInterval. A work tree read with uncommitted changes moves only when
+// the user asks for a refresh.
+func (g *RepoGit) Moved(ctx context.Context, head string) bool {
+	if g.Worktree {
+		<-ctx.Done()
+		return false
+	}
+	every := g.PollInterval
+	if every <= 0 {
+		every = time.Second
+	}
+	if g.Repo.IsClone() {
+		every = g.FetchInterval
+		if every <= 0 {
+			every = 30 * time.Second
+		}
+	}
+	for ctxutil.Sleep(ctx, every) == nil {
+		if g.Repo.IsClone() {
+			if err := g.Repo.Fetch(ctx); err != nil {
+				g.logf("git: %v", err)
+				continue
+			}
+		}
+		now, err := g.Repo.Resolve(g.Ref)
+		if err == nil && now != head {
+			return true
+		}
+	}
+	return false
+}
+
+// History walks the first-parent line from head (HEAD for a work tree).
+func (g *RepoGit) History(ctx context.Context, head string, decls []model.Declared) ([]model.HistoryEntry, error) {
+	if head == "" {
+		h, err := g.Repo.Resolve(g.Ref)
+		if err != nil {
+			return nil, err
+		}
+		head = h
+	}
+	return g.Repo.CellHistory(head, decls, 0)
+}
+
+func (g *RepoGit) logf(format string, args ...any) {
+	if g.Logf != nil {
+		g.Logf(format, args...)
+	}
+}
