@@ -29,6 +29,13 @@ type EnvConfig struct {
 	After     []string   `yaml:"after,omitempty"`
 	Kube      KubeTarget `yaml:"kube,omitempty"`
 	Protected bool       `yaml:"protected,omitempty"`
+	// Aliases are other names the repo uses for this environment (a
+	// folder "production", an Application "demo-prod"): they are read as
+	// this one.
+	Aliases []string `yaml:"aliases,omitempty"`
+	// Ref reads the environment from a branch or tag of its own (Kargo's
+	// env/<stage>, Git Flow's develop or main) instead of the tree read.
+	Ref string `yaml:"ref,omitempty"`
 }
 
 // AppConfig is one app in ferry.yaml.
@@ -53,7 +60,7 @@ type RegistryConfig struct {
 // configKeys lists the keys each mapping of ferry.yaml may hold.
 var configKeys = map[string][]string{
 	"":             {"environments", "apps", "registries"},
-	"environments": {"name", "after", "kube", "protected"},
+	"environments": {"name", "after", "kube", "protected", "aliases", "ref"},
 	"kube":         {"context", "namespace"},
 	"apps":         {"name", "images", "paths", "workload"},
 	"registry":     {"insecure"},
@@ -136,6 +143,7 @@ func (c *Config) validate(doc *yaml.Node) []Problem {
 		}
 		known[e.Name] = true
 	}
+	out = append(out, c.validateAliases(doc)...)
 	for i, a := range c.Apps {
 		line := itemLine(doc, "apps", i)
 		if a.Name == "" {
@@ -152,6 +160,38 @@ func (c *Config) validate(doc *yaml.Node) []Problem {
 	return out
 }
 
+// validateAliases reports an alias that is an environment's name or
+// another environment's alias: ferry could not tell which one it means.
+func (c *Config) validateAliases(doc *yaml.Node) []Problem {
+	var out []Problem
+	owner := map[string]string{}
+	for _, e := range c.Environments {
+		owner[e.Name] = e.Name
+	}
+	for i, e := range c.Environments {
+		for _, a := range e.Aliases {
+			if o, taken := owner[a]; taken && o != e.Name {
+				out = append(out, configProblem(itemLine(doc, "environments", i), fmt.Sprintf(
+					"alias %q of environment %q is already %q's name or alias", a, e.Name, o)))
+				continue
+			}
+			owner[a] = e.Name
+		}
+	}
+	return out
+}
+
+// Alias returns the configured environment a name stands for: the
+// environment itself, or the one listing it under aliases.
+func (c *Config) Alias(name string) (string, bool) {
+	for _, e := range c.Environments {
+		if e.Name == name || slices.Contains(e.Aliases, name) {
+			return e.Name, e.Name != ""
+		}
+	}
+	return "", false
+}
+
 // EnvironmentList turns the configured environments into promotion order
 // with upstream links. It returns nil when ferry.yaml names none.
 func (c *Config) EnvironmentList() Environments {
@@ -160,7 +200,8 @@ func (c *Config) EnvironmentList() Environments {
 		if e.Name == "" {
 			continue
 		}
-		env := Environment{Name: e.Name, Kube: e.Kube, Protected: e.Protected, Upstream: e.After}
+		env := Environment{Name: e.Name, Kube: e.Kube, Protected: e.Protected, Upstream: e.After,
+			Aliases: e.Aliases, Ref: e.Ref}
 		if len(e.After) == 0 && i > 0 {
 			env.Upstream = []string{c.Environments[i-1].Name}
 		}

@@ -19,6 +19,12 @@ type Environment struct {
 	Upstream  []string
 	Kube      KubeTarget
 	Protected bool
+	// Aliases are the other names the repo uses for it ("production" for
+	// "prod"), from ferry.yaml or found by discovery.
+	Aliases []string
+	// Ref is the branch or tag the environment is read from when it lives
+	// on one of its own ("env/dev", "develop"); "" for the tree read.
+	Ref string
 }
 
 // Environments are held in promotion order.

@@ -81,6 +81,15 @@ func (r *reader) argoEnv(doc *yaml.Node, name string, sources []argoSource, pl p
 			return env
 		}
 	}
+	// A shared chart with the environment's own values file.
+	for _, s := range sources {
+		for _, f := range Items(Get(s.Node, "helm", "valueFiles")) {
+			if env, _ := r.layout.envFromPath(valueFilePath(s.Dir, f.Value)); env != "" && f.Value != "" {
+				r.envByPath[env] = true
+				return env
+			}
+		}
+	}
 	if env := r.layout.envFromName(name); env != "" {
 		return env
 	}
@@ -94,7 +103,7 @@ func (r *reader) argoAppName(name, env string, sources []argoSource, pl placemen
 	if pl.Configured && pl.App != "" {
 		return pl.App
 	}
-	if app := appFromName(name, env); app != "" && app != env {
+	if app := r.layout.appFromName(name, env); app != "" && app != env {
 		return app
 	}
 	for _, s := range sources {
@@ -281,7 +290,7 @@ func (r *reader) readOrphanArgoSources() {
 		}
 		app := pl.App
 		if !pl.Configured || app == "" {
-			app = appFromName(name, env)
+			app = r.layout.appFromName(name, env)
 		}
 		dir := path.Dir(p)
 		if dir == "." {

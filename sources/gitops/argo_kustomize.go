@@ -44,7 +44,7 @@ func (r *reader) readArgoKustomize(a argoApp, s argoSource, srcFile string, srcD
 			}
 		}
 		for _, img := range b.Images {
-			d := foundToDeclared(img, placement{App: a.App, Env: a.Env})
+			d := r.foundToDeclared(img, placement{App: a.App, Env: a.Env})
 			applyArgoImages(&d, overrides)
 			r.declareArgo(d, unit)
 		}

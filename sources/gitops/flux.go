@@ -30,7 +30,7 @@ func (r *reader) readHelmRelease(p string, doc *yaml.Node, pl placement) {
 	}
 	app := pl.App
 	if app == "" {
-		app = appFromName(name, env)
+		app = r.layout.appFromName(name, env)
 	}
 	var layers []valuesLayer
 	if defaults := r.fluxChartValues(doc); defaults != "" {
@@ -41,7 +41,7 @@ func (r *reader) readHelmRelease(p string, doc *yaml.Node, pl placement) {
 	// A top-level image is named after the release, so that it does not
 	// take the name of an app's container.
 	r.declareLayers(layers, len(layers)-1, valuesTarget{App: app, Env: env, Unit: p,
-		TopName: appFromName(name, env), Workload: "HelmRelease/" + Str(doc, "metadata", "name")})
+		TopName: r.layout.appFromName(name, env), Workload: "HelmRelease/" + Str(doc, "metadata", "name")})
 }
 
 // fluxChartValues returns the values.yaml of a chart the HelmRelease takes

@@ -84,7 +84,7 @@ func (r *reader) readValuesFile(p string, doc *yaml.Node, pl placement) {
 	}
 	app := pl.App
 	if app == "" {
-		app = appFromFileName(p, pl.Env)
+		app = r.layout.appFromFileName(p, pl.Env)
 	}
 	if app == "" {
 		return
@@ -167,7 +167,7 @@ func (r *reader) valuesRoot(p string) *yaml.Node {
 
 // appFromFileName names an app from a values file directly in an
 // environment folder: environments/prod/search.yaml, search-values.yaml.
-func appFromFileName(p, env string) string {
+func (l layout) appFromFileName(p, env string) string {
 	stem := strings.TrimSuffix(strings.TrimSuffix(path.Base(p), ".yaml"), ".yml")
 	for _, cut := range []string{"-values", "_values", ".values"} {
 		stem = strings.TrimSuffix(stem, cut)
@@ -176,5 +176,5 @@ func appFromFileName(p, env string) string {
 		stem == env || structural[stem] {
 		return ""
 	}
-	return stripEnv(stem, env)
+	return l.stripEnv(stem, env)
 }

@@ -52,7 +52,7 @@ func (r *reader) readManifest(p string, doc *yaml.Node, pl placement) {
 	workload := Str(doc, "kind") + "/" + name
 	app := pl.App
 	if app == "" {
-		app = appFromWorkload(label, workload, pl.Env)
+		app = r.layout.appFromWorkload(label, workload, pl.Env)
 	}
 	for _, list := range []string{"containers", "initContainers"} {
 		containers := Get(spec, list)

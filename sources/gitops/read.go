@@ -24,6 +24,8 @@ type Result struct {
 	// units records, per app and environment, the folders and files that
 	// declare it; ferry init writes them as apps[].paths.
 	units map[model.CellKey][]string
+	// files says what discovery made of each deploy configuration file.
+	files []FileReport
 }
 
 // Units returns the folders and files that declare an app in an
@@ -54,6 +56,17 @@ type reader struct {
 	// appsSeen holds every app named, even one whose files failed to read.
 	appsSeen    map[string]bool
 	valuesCache map[string]*yaml.Node
+
+	// envByPath marks environments a folder or file name gave (not a
+	// resource name): they win when two names are aliases.
+	envByPath map[string]bool
+	aliases   map[string][]string // environment → the other names merged into it
+	links     map[string][]string // environment → upstreams (Kargo, controllers)
+	firsts    map[string]bool     // environments Kargo feeds from a warehouse
+	files     reports
+	// unitInputs holds, per unit, the other files its declarations were
+	// read from (bases, patches, chart templates, values files).
+	unitInputs map[string][]string
 }
 
 // Read discovers environments, apps and declared images in a tree. It never
@@ -67,16 +80,20 @@ func Read(t *Tree) *Result {
 	r.readOrphanArgoSources()
 	r.preferArgo()
 	r.filterImages()
+	r.mergeAliases()
 	r.recordUnits()
 	r.res.Environments = r.environments()
 	r.res.Apps = r.apps()
+	r.finishReports()
 	return r.res
 }
 
 func newReader(t *Tree) *reader {
 	r := &reader{t: t, res: &Result{units: map[model.CellKey][]string{}},
 		envs: map[string]bool{}, unknown: map[string]bool{}, argoSources: map[string]bool{},
-		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}, valuesCache: map[string]*yaml.Node{}}
+		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}, valuesCache: map[string]*yaml.Node{},
+		envByPath: map[string]bool{}, aliases: map[string][]string{}, links: map[string][]string{}, firsts: map[string]bool{},
+		files: reports{}, unitInputs: map[string][]string{}}
 	r.cfg = &model.Config{}
 	if data, ok := t.Read(model.ConfigFile); ok {
 		cfg, problems := model.ParseConfig(data)
@@ -86,6 +103,7 @@ func newReader(t *Tree) *reader {
 		}
 	}
 	r.res.Config = r.cfg
+	r.layout.cfg = r.cfg
 	if names := r.cfg.EnvironmentList().Names(); len(names) > 0 {
 		r.layout.configured = map[string]bool{}
 		for _, n := range names {
@@ -122,6 +140,7 @@ func (r *reader) place(p string) placement {
 	if env == "" {
 		return placement{}
 	}
+	r.envByPath[env] = true
 	return placement{App: r.layout.appFromPath(p, env), Env: env}
 }
 
@@ -169,6 +188,9 @@ func (r *reader) declareArgo(d model.Declared, unitPath string) {
 }
 
 func (r *reader) problem(app, env string, p model.Problem) {
+	if p.File != "" && p.File != model.ConfigFile {
+		r.files.because(p.File, p.Message)
+	}
 	r.res.Problems = append(r.res.Problems, model.CellProblem{CellKey: model.CellKey{App: app, Env: env}, Problem: p})
 }
 
@@ -181,7 +203,11 @@ func (r *reader) readFile(p string) {
 	}
 	data, _ := r.t.Read(p)
 	owned := kustomizeOwned(p, r.kdirs)
-	if owned && !bytes.Contains(data, []byte("argoproj.io")) {
+	if kind := looksLike(p, data); kind != "" {
+		r.files.get(p, kind)
+	}
+	if owned && !bytes.Contains(data, []byte("argoproj.io")) && !bytes.Contains(data, []byte("kargo.akuity.io")) &&
+		!bytes.Contains(data, []byte("kustomize.toolkit.fluxcd.io")) {
 		return
 	}
 	pl := r.place(p)
@@ -205,6 +231,8 @@ func (r *reader) readDoc(p string, doc *yaml.Node, pl placement, owned bool) {
 		r.readApplication(p, doc, pl)
 	case strings.HasPrefix(apiVersion, "argoproj.io/") && kind == "ApplicationSet":
 		r.readApplicationSet(p, doc, pl)
+	case isOrderSignal(apiVersion, kind):
+		r.readOrderSignal(p, doc, pl)
 	case owned:
 	case strings.HasPrefix(apiVersion, "helm.toolkit.fluxcd.io/") && kind == "HelmRelease":
 		r.readHelmRelease(p, doc, pl)
@@ -213,22 +241,6 @@ func (r *reader) readDoc(p string, doc *yaml.Node, pl placement, owned bool) {
 	case kind == "" && apiVersion == "":
 		r.readValuesFile(p, doc, pl)
 	}
-}
-
-// environments are ferry.yaml's, else those the layout revealed, in
-// promotion order.
-func (r *reader) environments() model.Environments {
-	if envs := r.cfg.EnvironmentList(); len(envs) > 0 {
-		return envs
-	}
-	names := make([]string, 0, len(r.envs))
-	for e := range r.envs {
-		if e != "" {
-			names = append(names, e)
-		}
-	}
-	sort.Strings(names)
-	return model.OrderEnvironments(names)
 }
 
 // apps lists ferry.yaml's apps in its order, then every other app found,

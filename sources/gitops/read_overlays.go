@@ -57,7 +57,7 @@ func (r *reader) recordOverlay(dir string, pl placement, b builtOverlay) {
 		r.problem(pl.App, pl.Env, p)
 	}
 	for _, img := range b.Images {
-		d := foundToDeclared(img, pl)
+		d := r.foundToDeclared(img, pl)
 		if d.App == "" {
 			// Neither the layout nor the workload names it: say so rather
 			// than drop the image silently.
@@ -69,16 +69,16 @@ func (r *reader) recordOverlay(dir string, pl placement, b builtOverlay) {
 	}
 }
 
-func foundToDeclared(img FoundImage, pl placement) model.Declared {
+func (r *reader) foundToDeclared(img FoundImage, pl placement) model.Declared {
 	app := pl.App
 	if app == "" {
-		app = appFromWorkload(img.AppLabel, img.Workload, pl.Env)
+		app = r.layout.appFromWorkload(img.AppLabel, img.Workload, pl.Env)
 	}
 	name := img.Name
 	if name == "" {
 		// A top-level values image of a HelmRelease: named after the
 		// release, not the app, so it does not clash with a container.
-		name = appFromWorkload("", img.Workload, pl.Env)
+		name = r.layout.appFromWorkload("", img.Workload, pl.Env)
 	}
 	if name == "" {
 		name = app
@@ -90,10 +90,10 @@ func foundToDeclared(img FoundImage, pl placement) model.Declared {
 // appFromWorkload names an app from what the cluster runs: its
 // app.kubernetes.io/name label, else the workload's name, without the
 // environment part a name prefix or suffix adds ("prod-search" → "search").
-func appFromWorkload(label, workload, env string) string {
+func (l layout) appFromWorkload(label, workload, env string) string {
 	if label != "" {
-		return appFromName(label, env)
+		return l.appFromName(label, env)
 	}
 	_, name, _ := strings.Cut(workload, "/")
-	return appFromName(name, env)
+	return l.appFromName(name, env)
 }

@@ -119,7 +119,7 @@ func TestEnvironmentFromName(t *testing.T) {
 			t.Errorf("envFromName(%q) = %q, want %q", name, got, want)
 		}
 	}
-	if got := appFromName("search-prod-eu", "prod-eu"); got != "search" {
+	if got := (layout{}).appFromName("search-prod-eu", "prod-eu"); got != "search" {
 		t.Errorf("appFromName = %q", got)
 	}
 }

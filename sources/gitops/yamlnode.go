@@ -94,6 +94,14 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// Items returns the items of a sequence node, nil for anything else.
+func Items(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
 // Pairs calls fn for each key/value of a mapping node, in file order.
 func Pairs(n *yaml.Node, fn func(key, value *yaml.Node)) {
 	if n == nil || n.Kind != yaml.MappingNode {
