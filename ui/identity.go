@@ -27,9 +27,28 @@ func ParseIdentityView(s string) (IdentityView, bool) {
 // Next cycles version → commit → digest → version.
 func (v IdentityView) Next() IdentityView { return (v + 1) % 3 }
 
-// Identity names an image the chosen way, falling back to what is known:
-// Git alone knows a tag or a digest, the registry adds version and commit.
-func Identity(img model.ImageStatus, v IdentityView) string {
+// String names the view as --show spells it.
+func (v IdentityView) String() string {
+	return [...]string{"version", "commit", "digest"}[v%3]
+}
+
+// Label names an image the chosen way, falling back to what is known: Git
+// alone knows a tag or a digest, the registry adds version and commit. The
+// text comes from outside and is cleaned for the terminal.
+func Label(img model.ImageStatus, v IdentityView) string {
+	return Clean(label(img, v))
+}
+
+// ArtifactKey is what colours an image's label: its digest (its commit in
+// the commit view), so one artifact has one colour in every environment.
+func ArtifactKey(img model.ImageStatus, v IdentityView) string {
+	if v == ShowCommit && img.Registry != nil && img.Registry.Revision != "" {
+		return img.Registry.Revision
+	}
+	return img.Facts.DeclaredDigest()
+}
+
+func label(img model.ImageStatus, v IdentityView) string {
 	d, reg := img.Facts.Declared, img.Registry
 	if d == nil {
 		return ""

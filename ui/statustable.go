@@ -17,12 +17,15 @@ func StatusTable(g *model.Grid, t *Theme, view IdentityView) string {
 	if len(g.Environments) == 0 || len(g.Apps) == 0 {
 		return nothingFound(g, t)
 	}
-	headers := append([]string{"APP"}, g.Environments...)
+	headers := []string{"APP"}
+	for _, e := range g.Environments {
+		headers = append(headers, Clean(e))
+	}
 	rows := make([][]string, 0, len(g.Apps))
 	for _, r := range g.Apps {
-		row := []string{t.AppName.Render(r.Name)}
+		row := []string{t.AppName.Render(Clean(r.Name))}
 		for _, env := range g.Environments {
-			row = append(row, cellText(r.Cells[env], t, view))
+			row = append(row, tableCellText(r.Cells[env], t, view))
 		}
 		rows = append(rows, row)
 	}
@@ -50,7 +53,7 @@ func StatusTable(g *model.Grid, t *Theme, view IdentityView) string {
 func nothingFound(g *model.Grid, t *Theme) string {
 	what := "no environments"
 	if len(g.Environments) > 0 {
-		what = "no apps in environments " + strings.Join(g.Environments, ", ")
+		what = "no apps in environments " + Clean(strings.Join(g.Environments, ", "))
 	}
 	return "ferry found " + what + " in this repo.\n" +
 		t.Muted.Render("It looks for envs/, environments/, stages/, clusters/, overlays/ folders and values-<env>.yaml files;\n"+
@@ -58,9 +61,9 @@ func nothingFound(g *model.Grid, t *Theme) string {
 		"\n" + problemList(g, t)
 }
 
-// cellText is one line per image: glyph, name (when the cell has several
+// tableCellText is one line per image: glyph, name (when the cell has several
 // images) and identity.
-func cellText(c *model.Cell, t *Theme, view IdentityView) string {
+func tableCellText(c *model.Cell, t *Theme, view IdentityView) string {
 	if c == nil {
 		return ""
 	}
@@ -69,9 +72,9 @@ func cellText(c *model.Cell, t *Theme, view IdentityView) string {
 	}
 	lines := make([]string, 0, len(c.Images))
 	for _, img := range c.Images {
-		text := Identity(img, view)
+		text := Label(img, view)
 		if len(c.Images) > 1 {
-			text = img.Name + " " + text
+			text = Clean(img.Name) + " " + text
 		}
 		if img.State == model.StateRolling && img.Live != nil && img.Live.Desired > 0 {
 			text += fmt.Sprintf(" %d/%d", img.Live.Updated, img.Live.Desired)
@@ -99,7 +102,7 @@ func problemList(g *model.Grid, t *Theme) string {
 	var order []string
 	cells := map[string][]string{}
 	add := func(where string, p model.Problem) {
-		line := p.Error()
+		line := Clean(p.Error())
 		if _, ok := cells[line]; !ok {
 			order = append(order, line)
 		}
@@ -115,7 +118,7 @@ func problemList(g *model.Grid, t *Theme) string {
 	for _, r := range g.Apps {
 		for _, env := range g.Environments {
 			for _, p := range r.Cells[env].Problems {
-				add(r.Name+"/"+env, p)
+				add(Clean(r.Name+"/"+env), p)
 			}
 		}
 	}

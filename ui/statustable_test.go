@@ -29,8 +29,8 @@ func TestIdentityShowsTheChosenName(t *testing.T) {
 		{gitOnly, ShowDigest, "v1"},
 	}
 	for _, tt := range tests {
-		if got := Identity(tt.img, tt.view); got != tt.want {
-			t.Errorf("Identity(view %d) = %q, want %q", tt.view, got, tt.want)
+		if got := Label(tt.img, tt.view); got != tt.want {
+			t.Errorf("Label(view %d) = %q, want %q", tt.view, got, tt.want)
 		}
 	}
 	if v, ok := ParseIdentityView("commit"); !ok || v.Next() != ShowDigest || v.Next().Next() != ShowVersion {
@@ -84,7 +84,7 @@ func TestRollingCellShowsProgress(t *testing.T) {
 	img := model.ImageStatus{Name: "api", State: model.StateRolling,
 		Live:  &model.LiveFacts{Desired: 4, Updated: 1},
 		Facts: model.ImageFacts{Declared: &model.Declared{Ref: model.ImageRef{Repository: "r", Tag: "v2"}}}}
-	got := ansi.Strip(cellText(&model.Cell{State: model.StateRolling, Images: []model.ImageStatus{img}}, DefaultTheme(), ShowVersion))
+	got := ansi.Strip(tableCellText(&model.Cell{State: model.StateRolling, Images: []model.ImageStatus{img}}, DefaultTheme(), ShowVersion))
 	if got != Glyph(model.StateRolling)+" v2 1/4" {
 		t.Errorf("rolling cell = %q", got)
 	}

@@ -19,6 +19,7 @@ type demoFlags struct {
 	status         bool
 	output         string
 	show           string
+	theme          string
 	reconcileDelay time.Duration
 	rolloutStep    time.Duration
 }
@@ -32,10 +33,13 @@ func newDemoCmd() *cobra.Command {
 GitOps repo with a history of promotions and a bare remote, an OCI registry on
 127.0.0.1 holding every build, and a simulated cluster per environment with an
 Argo CD that applies what is pushed to the remote. Every cell state is there
-from the first second. Ctrl+C removes it all, unless --keep or --dir.`,
+from the first second. The console opens on it; commit and push to the remote
+it names, and watch the cells follow. q (or Ctrl+C) ends the demo and
+removes it all, unless --keep or --dir.`,
 		Example: `  ferry demo
   ferry demo --status -o json
-  ferry demo --keep --seed 42`,
+  ferry demo --keep --seed 42
+  ferry demo --theme colorblind`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd, &f)
@@ -47,7 +51,8 @@ from the first second. Ctrl+C removes it all, unless --keep or --dir.`,
 	fs.StringVar(&f.dir, "dir", "", "put the repo in this empty folder (kept)")
 	fs.BoolVar(&f.status, "status", false, "print the status of the world and exit")
 	fs.StringVarP(&f.output, "output", "o", "table", "with --status: table, json or yaml")
-	fs.StringVar(&f.show, "show", "version", "what cells show: version, commit or digest")
+	fs.StringVar(&f.show, "show", "version", "with --status: what cells show: version, commit or digest")
+	fs.StringVar(&f.theme, "theme", "", "colours: default, colorblind or high-contrast")
 	fs.DurationVar(&f.reconcileDelay, "reconcile-delay", 2*time.Second, "how long the simulated controller waits before applying a commit")
 	fs.DurationVar(&f.rolloutStep, "rollout-step", time.Second, "time between pod replacements during a rollout")
 	return cmd
@@ -64,38 +69,30 @@ func runDemo(cmd *cobra.Command, f *demoFlags) error {
 		return err
 	}
 	defer w.Close()
-	status := &statusFlags{
-		repoFlags:   repoFlags{repo: w.RepoDir},
-		sourceFlags: sourceFlags{clusters: w.Clusters, ephemeral: true},
-		output:      f.output, show: f.show,
-	}
 	if f.status {
+		status := &statusFlags{
+			repoFlags:   repoFlags{repo: w.RepoDir},
+			sourceFlags: sourceFlags{clusters: w.Clusters, ephemeral: true},
+			output:      f.output, show: f.show,
+		}
 		err := runStatus(cmd, status)
 		if w.Kept {
 			fmt.Fprintf(cmd.ErrOrStderr(), "The repo stays at %s\n", w.RepoDir)
 		}
 		return err
 	}
-	// Until the console exists: the status once, then the controller's
-	// steps as they happen, until Ctrl+C.
-	if err := runStatus(cmd, status); err != nil {
-		return err
+	// The console reads the remote: what is pushed there is what the
+	// simulated Argo CD applies, so the cells follow every push.
+	err = runConsole(cmd, &console{
+		repo:    repoFlags{repo: w.RemoteDir},
+		sources: sourceFlags{clusters: w.Clusters, ephemeral: true},
+		flags:   consoleFlags{theme: f.theme},
+		title:   "demo · push to " + w.RemoteDir,
+		k9sOff:  "the demo's clusters are simulated inside this process; k9s cannot reach them",
+		events:  w.Events,
+	})
+	if w.Kept {
+		fmt.Fprintf(cmd.ErrOrStderr(), "The repo stays at %s: ferry --repo %s\n", w.RepoDir, w.RepoDir)
 	}
-	errOut := cmd.ErrOrStderr()
-	fmt.Fprintf(errOut, "\nrepo:     %s (origin %s)\nregistry: %s\n", w.RepoDir, w.RemoteDir, w.RegistryHost)
-	fmt.Fprintln(errOut, "Commit and push to origin, and the simulated Argo CD applies it. Ctrl+C ends the demo.")
-	for {
-		select {
-		case <-ctx.Done():
-			if w.Kept {
-				fmt.Fprintf(errOut, "\nThe repo stays at %s: ferry status --repo %s --sources git\n", w.RepoDir, w.RepoDir)
-			}
-			return nil
-		case e, ok := <-w.Events:
-			if !ok {
-				return nil
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s  %s\n", time.Now().Format("15:04:05"), e)
-		}
-	}
+	return err
 }

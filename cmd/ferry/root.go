@@ -7,14 +7,31 @@ import (
 )
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	var c console
 	root := &cobra.Command{
 		Use:   "ferry",
 		Short: "A terminal release console for GitOps",
 		Long: `ferry reads a GitOps repo, an OCI registry and live Kubernetes clusters at once
-and shows what runs where, whether it drifts, and how to move it on or back.`,
+and shows what runs where, whether it drifts, and how to move it on or back.
+
+Without a command, ferry opens the console on the repo around the current
+directory (or --repo). When standard output is not a terminal it prints the
+status table instead.`,
+		Example: `  ferry
+  ferry --repo ../gitops
+  ferry --repo https://github.com/example/gitops.git --fetch-interval 1m
+  ferry demo`,
+		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c.title = c.repo.repo
+			return runConsole(cmd, &c)
+		},
 	}
+	c.repo.register(root.Flags())
+	c.sources.register(root.Flags())
+	c.flags.register(root.Flags())
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd())

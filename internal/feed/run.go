@@ -145,14 +145,18 @@ func (r *run) askRegistry(decls []model.Declared) {
 	done := make(chan struct{})
 	r.registryDone = done
 	refs := make([]model.ImageRef, 0, len(decls))
+	seen := map[model.ImageRef]bool{}
 	for _, d := range decls {
 		// A tag set over a chart outside the repo names no repository:
 		// there is nothing to ask a registry about.
-		if d.Ref.Repository != "" {
+		if d.Ref.Repository != "" && !seen[d.Ref] {
+			seen[d.Ref] = true
 			refs = append(refs, d.Ref)
 		}
 	}
 	r.wg.Go(func() {
+		// The round's size first, so the console shows 0/N at once.
+		r.send(model.RegistryUpdate{Total: len(refs)})
 		r.f.opts.Registry.Stream(ctx, refs, func(u model.RegistryUpdate) {
 			if ctx.Err() == nil {
 				r.send(u)
@@ -181,6 +185,14 @@ func (r *run) startClusters() {
 		return
 	}
 	r.static = problems
+	if c, ok := src.(interface{ Contexts() map[string]string }); ok {
+		// Which clusters will answer, before any does.
+		envs := map[string]model.ClusterProgress{}
+		for env, ctx := range c.Contexts() {
+			envs[env] = model.ClusterProgress{Context: ctx}
+		}
+		r.send(model.ClusterUpdate{Problems: problems, Envs: envs})
+	}
 	r.targets = make(chan []cluster.Target, 1)
 	r.snapshots = make(chan cluster.Snapshot)
 	r.setTargets(reading)

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/ferryhq/ferry/internal/demo"
+	"github.com/ferryhq/ferry/internal/feed"
+	"github.com/ferryhq/ferry/internal/userconfig"
+	"github.com/ferryhq/ferry/keymap"
+	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/ui"
+)
+
+// consoleFlags tune the console.
+type consoleFlags struct {
+	theme string
+}
+
+func (f *consoleFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.theme, "theme", "", "colours: default, colorblind or high-contrast (default: the user config's, else default)")
+}
+
+// console is everything one console run needs.
+type console struct {
+	repo    repoFlags
+	sources sourceFlags
+	flags   consoleFlags
+	title   string
+	k9sOff  string            // why k9s cannot open here ("" when it can)
+	events  <-chan demo.Event // the demo controller's steps, or nil
+}
+
+// runConsole opens the console, or prints the status table when stdout is
+// not a terminal (a pipe, a file, CI).
+func runConsole(cmd *cobra.Command, c *console) error {
+	if !isTerminal(cmd.OutOrStdout()) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "ferry: standard output is not a terminal, so here is the status table instead of the console (ferry status prints it on purpose)")
+		return runStatus(cmd, &statusFlags{repoFlags: c.repo, sourceFlags: c.sources, output: "table", show: "version"})
+	}
+	cfg, notes := userconfig.Load()
+	keys := keymap.Default()
+	for _, err := range keys.Rebind(cfg.Keys) {
+		notes = append(notes, cfg.Problem(err.Error()))
+	}
+	theme := firstNonEmpty(c.flags.theme, cfg.Theme, "default")
+	if _, err := ui.NewTheme(theme, true); err != nil {
+		return fmt.Errorf("--theme: %w", err)
+	}
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	fd, err := newFeed(ctx, &c.repo, &c.sources, true)
+	if err != nil {
+		return err
+	}
+	o := ui.Options{Backend: fd, Keys: keys, Theme: theme, Title: c.title, Notes: notes, OpenK9s: c.openK9s(), K9sOff: c.k9sOff}
+	restore, err := quietStderr()
+	if err != nil {
+		return err
+	}
+	defer restore()
+	p := tea.NewProgram(ui.New(o), tea.WithContext(ctx), tea.WithOutput(cmd.OutOrStdout()))
+	go relay(ctx, p, fd, c.events)
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// relay is the one goroutine that hands the feed's updates (and the demo
+// controller's steps) to the program: sources push, the console never
+// polls.
+func relay(ctx context.Context, p *tea.Program, fd *feed.Feed, events <-chan demo.Event) {
+	updates := make(chan model.Update, 64)
+	go func() { _ = fd.Run(ctx, updates) }()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case u := <-updates:
+			p.Send(u)
+		case e, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			p.Send(ui.NoticeMsg{At: time.Now(), Text: "controller: " + e.String()})
+		}
+	}
+}
+
+// openK9s builds k9s commands, unless k9s cannot reach these clusters.
+func (c *console) openK9s() func(ui.K9sTarget) (*exec.Cmd, error) {
+	if c.k9sOff != "" {
+		return nil
+	}
+	kubeconfig := c.sources.kubeconfig
+	return func(t ui.K9sTarget) (*exec.Cmd, error) {
+		path, err := exec.LookPath("k9s")
+		if err != nil {
+			return nil, errors.New("K: k9s is not installed (see https://k9scli.io); ferry opens it on the cell's workload when it is on your PATH")
+		}
+		args := []string{"--context", t.Context}
+		if kubeconfig != "" {
+			args = append(args, "--kubeconfig", kubeconfig)
+		}
+		if t.Namespace != "" {
+			args = append(args, "--namespace", t.Namespace)
+		} else {
+			args = append(args, "--all-namespaces")
+		}
+		if t.Kind != "" {
+			args = append(args, "--command", strings.ToLower(t.Kind))
+		}
+		return exec.Command(path, args...), nil
+	}
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"os/exec"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferryhq/ferry/keymap"
+	"github.com/ferryhq/ferry/model"
+)
+
+// Options configure the console.
+type Options struct {
+	Backend Backend
+	Keys    *keymap.Map // default keymap.Default()
+	Theme   string      // "default", "colorblind", "high-contrast"
+	Title   string      // what the console shows: the repo, "demo"
+	// OpenK9s builds the k9s command for a workload (nil: K9sOff says
+	// why there is none).
+	OpenK9s func(K9sTarget) (*exec.Cmd, error)
+	K9sOff  string
+	// Notes are shown on the status line at start (config problems).
+	Notes []string
+	Now   func() time.Time // the clock of change marks; default time.Now
+}
+
+type mode int
+
+const (
+	modeGrid mode = iota
+	modeDetail
+	modeHelp
+	modePalette
+	modeFilter
+)
+
+// Console is the root model: it owns the world, derives the grid after
+// every update, and dispatches keys to the active child. Children do not
+// change the world; the root does.
+type Console struct {
+	o       Options
+	theme   *Theme
+	world   *model.World
+	grid    *gridView
+	detail  *detailView
+	palette *paletteView
+	filter  textinput.Model
+
+	mode, back    mode // back: where esc from help returns
+	view          IdentityView
+	notice, event string
+	histTag       int
+	width, height int
+	signatures    map[model.CellKey]string
+	settled       bool
+}
+
+// New builds the console; facts arrive later as model.Update messages.
+func New(o Options) *Console {
+	if o.Keys == nil {
+		o.Keys = keymap.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	t, err := NewTheme(o.Theme, true)
+	if err != nil {
+		t = DefaultTheme()
+	}
+	c := &Console{
+		o: o, theme: t, world: &model.World{}, grid: newGridView(t, o.Now), detail: newDetailView(),
+		palette: newPalette(o.Keys), filter: newInput("/ "), width: 80, height: 24,
+		signatures: map[model.CellKey]string{},
+	}
+	c.notice = strings.Join(o.Notes, " · ")
+	c.layout()
+	return c
+}
+
+// Init asks the terminal for its background, to pick light or dark colours.
+func (c *Console) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+// Update dispatches one message; it never blocks.
+func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		c.width, c.height = msg.Width, msg.Height
+		c.layout()
+	case tea.BackgroundColorMsg:
+		if t, err := NewTheme(c.theme.Name, msg.IsDark()); err == nil {
+			c.setTheme(t)
+		}
+	case model.Update:
+		return c, c.apply(msg)
+	case NoticeMsg:
+		c.event = msg.At.Format("15:04:05") + " " + Clean(msg.Text)
+	case historyMsg:
+		if c.detail.Answer(msg) {
+			c.refreshDetail()
+		}
+	case flashDoneMsg:
+		if c.grid.ExpireFlashes() {
+			return c, flashTick()
+		}
+	case k9sReadyMsg:
+		if msg.err != nil {
+			c.notice = Clean(msg.err.Error())
+			return c, nil
+		}
+		return c, tea.ExecProcess(msg.cmd, func(err error) tea.Msg { return k9sDoneMsg{err} })
+	case k9sDoneMsg:
+		c.notice = "back from k9s"
+		if msg.err != nil {
+			c.notice = "k9s: " + Clean(msg.err.Error())
+		}
+	case actionMsg:
+		return c, c.do(keymap.Action(msg.action))
+	case tea.MouseWheelMsg:
+		return c, c.wheel(msg)
+	case tea.MouseClickMsg:
+		c.click(msg)
+	case tea.KeyPressMsg:
+		return c, c.key(msg)
+	}
+	return c, nil
+}
+
+func (c *Console) setTheme(t *Theme) {
+	c.theme = t
+	c.grid.theme = t
+	c.grid.cells = newCellCache()
+	c.refreshDetail()
+}
+
+// apply merges one source's update and derives the grid again, marking
+// the cells it changed once the first full reading is in.
+func (c *Console) apply(u model.Update) tea.Cmd {
+	c.world.Apply(u)
+	g := c.world.Grid()
+	changed := c.diff(g)
+	c.grid.SetGrid(g, c.world.Environments)
+	c.refreshDetail()
+	wasSettled := c.settled
+	c.settled = c.settled || settled(c.world.Progress)
+	if !wasSettled || len(changed) == 0 {
+		return nil
+	}
+	c.grid.MarkChanged(changed)
+	return flashTick()
+}
+
+// settled reports whether every source has answered once: before that,
+// cells fill in rather than change.
+func settled(p model.Progress) bool {
+	if !p.Git.Read || (p.Registry.Asked && !p.Registry.Finished()) {
+		return false
+	}
+	for _, c := range p.Clusters {
+		if !c.Answered() {
+			return false
+		}
+	}
+	return true
+}
+
+func flashTick() tea.Cmd {
+	return tea.Tick(flashFor, func(time.Time) tea.Msg { return flashDoneMsg{} })
+}
+
+// layout gives each child its part of the screen: a title line and a
+// progress line above, a counts line and a help line below.
+func (c *Console) layout() {
+	body := max(c.height-4, 1)
+	c.grid.SetSize(c.width, body)
+	c.detail.SetSize(c.width, body)
+	c.filter.SetWidth(max(c.width-4, 10))
+	c.refreshDetail()
+}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferryhq/ferry/keymap"
+	"github.com/ferryhq/ferry/model"
+)
+
+// View composes the screen: title, progress, the active child, counts and
+// the footer. It does no IO and renders only what is visible.
+func (c *Console) View() tea.View {
+	lines := []string{c.titleLine(), ansi.Truncate(progressLine(c.world, c.theme), c.width, "…")}
+	body := c.body()
+	bodyHeight := max(c.height-4, 1)
+	bodyLines := strings.Split(body, "\n")
+	if len(bodyLines) > bodyHeight {
+		bodyLines = bodyLines[:bodyHeight]
+	}
+	for len(bodyLines) < bodyHeight {
+		bodyLines = append(bodyLines, "")
+	}
+	lines = append(lines, bodyLines...)
+	lines = append(lines, c.statusLine(), c.footer())
+	v := tea.NewView(strings.Join(lines, "\n"))
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "ferry"
+	return v
+}
+
+func (c *Console) body() string {
+	switch c.mode {
+	case modeDetail:
+		return c.detail.View()
+	case modeHelp:
+		return helpText(c.o.Keys, c.theme)
+	case modePalette:
+		return c.palette.View(c.theme, c.width)
+	}
+	if !c.world.Progress.Git.Read {
+		return c.theme.Muted.Render("  reading the GitOps repo…")
+	}
+	if len(c.world.Environments) == 0 || len(c.grid.grid.Apps) == 0 {
+		return StatusTable(c.grid.grid, c.theme, c.view)
+	}
+	return c.grid.View()
+}
+
+func (c *Console) titleLine() string {
+	left := c.theme.Title.Render("ferry") + " " + Clean(c.o.Title)
+	if commit := c.world.Progress.Git.Commit; commit != "" {
+		left += c.theme.Muted.Render(" @ " + model.ShortRevision(commit))
+	}
+	right := c.theme.Muted.Render(fmt.Sprintf("%d apps × %d environments · %s", len(c.grid.grid.Apps),
+		len(c.grid.grid.Environments), c.view))
+	return spread(left, right, c.width)
+}
+
+// statusLine counts what needs a look; on the right, the last message.
+func (c *Console) statusLine() string {
+	right := ""
+	switch {
+	case c.notice != "":
+		right = c.theme.Notice.Render(c.notice)
+	case c.event != "":
+		right = c.theme.Muted.Render(c.event)
+	default:
+		row, rows := c.grid.Position()
+		right = c.theme.Muted.Render(fmt.Sprintf("row %d/%d", row, rows))
+		if c.grid.driftOnly {
+			right = c.theme.Muted.Render("only what is not in sync · ") + right
+		}
+	}
+	return spread(countsLine(c.grid.grid, c.theme), right, c.width)
+}
+
+// footer is the filter input while filtering, else the keys of the mode.
+func (c *Console) footer() string {
+	if c.mode == modeFilter || c.grid.filter != "" && c.mode == modeGrid {
+		return c.filter.View()
+	}
+	h := help.New()
+	h.SetWidth(c.width)
+	k := c.o.Keys
+	switch c.mode {
+	case modeDetail:
+		return h.ShortHelpView(k.Keys(keymap.Back, keymap.CycleIdentity, keymap.Copy, keymap.K9s, keymap.Refresh, keymap.Help, keymap.Quit))
+	case modeHelp:
+		return h.ShortHelpView(k.Keys(keymap.Back, keymap.Quit))
+	}
+	return h.ShortHelpView(k.Keys(keymap.Detail, keymap.Filter, keymap.DriftOnly, keymap.CycleIdentity,
+		keymap.Copy, keymap.Refresh, keymap.Palette, keymap.Help, keymap.Quit))
+}
