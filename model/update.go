@@ -100,6 +100,17 @@ func (u ClusterUpdate) apply(w *World) {
 	w.Progress.Clusters = u.Envs
 }
 
+// SourcesUpdate says which sources will report, before any does: a reader
+// can then tell "every source answered" from "some have not begun".
+type SourcesUpdate struct {
+	Registry bool
+	Clusters bool
+}
+
+func (u SourcesUpdate) apply(w *World) {
+	w.Progress.Expect = u
+}
+
 // The sources' names, as Problem.Source spells them.
 const (
 	SourceGit      = "git"
@@ -117,11 +128,29 @@ func (w *World) replaceProblems(source string, ps []CellProblem) {
 // Progress says how far each source has come, for the console's progress
 // line and for `ferry status`, which waits until every source answered.
 type Progress struct {
+	Expect   SourcesUpdate // the sources that will report
 	Git      GitProgress
 	Registry RegistryProgress
 	// Clusters holds one entry per environment that has a cluster; nil
 	// until the clusters are read at all.
 	Clusters map[string]ClusterProgress
+}
+
+// Settled reports whether every source that will report has answered
+// once: before that, cells fill in rather than change.
+func (p Progress) Settled() bool {
+	if !p.Git.Read || (p.Expect.Registry && !p.Registry.Finished()) {
+		return false
+	}
+	if p.Expect.Clusters && p.Clusters == nil {
+		return false
+	}
+	for _, c := range p.Clusters {
+		if !c.Answered() {
+			return false
+		}
+	}
+	return true
 }
 
 // GitProgress is the state of the repo reading.

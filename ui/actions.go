@@ -108,8 +108,25 @@ func (c *Console) refreshDetail() {
 	c.detail.SetContent(detailText(detailInput{
 		key: k, cell: c.grid.grid.Cell(k.App, k.Env), env: env, cluster: c.world.Progress.Clusters[k.Env],
 		history: c.detail.history, histErr: c.detail.histErr, loading: c.detail.loading,
-		view: c.view, width: c.width,
+		view: c.view, width: c.width, versions: versions(c.world.Registry),
 	}, c.theme))
+}
+
+// versions maps every digest the registry described (indexes and their
+// platform children) to its version: what the pods of a drifting cell run
+// gets a human name.
+func versions(reg map[string]model.RegistryFacts) map[string]string {
+	out := map[string]string{}
+	for _, f := range reg {
+		if f.Version == "" || f.Digest == "" {
+			continue
+		}
+		out[f.Digest] = f.Version
+		for _, child := range f.Platforms {
+			out[child] = f.Version
+		}
+	}
+	return out
 }
 
 // diff returns the cells whose content changed since the last grid and

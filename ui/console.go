@@ -144,26 +144,12 @@ func (c *Console) apply(u model.Update) tea.Cmd {
 	c.grid.SetGrid(g, c.world.Environments)
 	c.refreshDetail()
 	wasSettled := c.settled
-	c.settled = c.settled || settled(c.world.Progress)
+	c.settled = c.settled || c.world.Progress.Settled()
 	if !wasSettled || len(changed) == 0 {
 		return nil
 	}
 	c.grid.MarkChanged(changed)
 	return flashTick()
-}
-
-// settled reports whether every source has answered once: before that,
-// cells fill in rather than change.
-func settled(p model.Progress) bool {
-	if !p.Git.Read || (p.Registry.Asked && !p.Registry.Finished()) {
-		return false
-	}
-	for _, c := range p.Clusters {
-		if !c.Answered() {
-			return false
-		}
-	}
-	return true
 }
 
 func flashTick() tea.Cmd {

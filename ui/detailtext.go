@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferryhq/ferry/model"
 )
@@ -23,6 +24,7 @@ type detailInput struct {
 	loading  bool // the history is being read
 	view     IdentityView
 	width    int
+	versions map[string]string // digest → version, of every artifact the registry described
 	timeZone *time.Location
 }
 
@@ -62,13 +64,17 @@ func detailText(in detailInput, t *Theme) string {
 // imageBlock shows one image's declared, registry and live truths.
 func imageBlock(img model.ImageStatus, in detailInput, t *Theme) string {
 	head := t.Header.Render(Clean(img.Name)) + "  " + t.State(img.State, Glyph(img.State)+" "+string(img.State))
-	cols := [][]string{declaredLines(img, t), registryLines(img, t), liveLines(img, t)}
+	cols := [][]string{declaredLines(img, t), registryLines(img, t), liveLines(img, t, in.versions)}
 	var body string
 	if in.width >= 120 {
 		w := (in.width - 4) / 3
 		blocks := make([]string, len(cols))
 		for i, lines := range cols {
-			blocks[i] = lipgloss.NewStyle().Width(w).MaxWidth(w).PaddingRight(1).Render(strings.Join(lines, "\n"))
+			var hung []string
+			for _, l := range lines {
+				hung = append(hung, hang(l, w-1)...)
+			}
+			blocks[i] = lipgloss.NewStyle().Width(w).Render(strings.Join(hung, "\n"))
 		}
 		body = lipgloss.JoinHorizontal(lipgloss.Top, blocks...)
 	} else {
@@ -85,8 +91,25 @@ func imageBlock(img model.ImageStatus, in detailInput, t *Theme) string {
 	return out
 }
 
+// labelWidth is the width of a field's label and the space after it.
+const labelWidth = 10
+
+// hang wraps a field line to width, continuation lines indented under the
+// value, so a long path stays readable in a narrow column.
+func hang(line string, width int) []string {
+	if ansi.StringWidth(line) <= width || width <= labelWidth+4 {
+		return []string{line}
+	}
+	out := []string{ansi.Truncate(line, width, "")}
+	rest := ansi.TruncateLeft(line, width, "")
+	for _, l := range strings.Split(ansi.Hardwrap(rest, width-labelWidth, true), "\n") {
+		out = append(out, strings.Repeat(" ", labelWidth)+l)
+	}
+	return out
+}
+
 func field(t *Theme, label, value string) string {
-	return t.Label.Render(fmt.Sprintf("%-9s", label)) + " " + value
+	return t.Label.Render(fmt.Sprintf("%-*s", labelWidth-1, label)) + " " + value
 }
 
 func declaredLines(img model.ImageStatus, t *Theme) []string {
@@ -144,7 +167,7 @@ func registryLines(img model.ImageStatus, t *Theme) []string {
 	return out
 }
 
-func liveLines(img model.ImageStatus, t *Theme) []string {
+func liveLines(img model.ImageStatus, t *Theme, versions map[string]string) []string {
 	out := []string{t.Header.Render("live (cluster)")}
 	l := img.Live
 	if l == nil {
@@ -159,6 +182,9 @@ func liveLines(img model.ImageStatus, t *Theme) []string {
 		name := t.Artifact(digest).Render(model.ShortDigest(digest))
 		if digest == model.UnknownDigest {
 			name = t.Muted.Render("digest not reported")
+		}
+		if v := versions[digest]; v != "" {
+			name += " " + Clean(v)
 		}
 		out = append(out, fmt.Sprintf("%s %d pod(s) %s", mark, l.Digests[digest], name))
 	}

@@ -57,7 +57,7 @@ const cellCacheLimit = 1 << 15
 func newCellCache() *cellCache { return &cellCache{m: map[cellKey]string{}} }
 
 // render draws one cell, exactly k.width columns wide: glyph in the
-// state's colour, identity in the artifact's colour, a trailing • when it
+// state's colour, identity in the artifact's colour, a • after it when it
 // just changed, reversed when selected.
 func (cc *cellCache) render(t *Theme, k cellKey) string {
 	if s, ok := cc.m[k]; ok {
@@ -72,10 +72,7 @@ func (cc *cellCache) render(t *Theme, k cellKey) string {
 }
 
 func renderCell(t *Theme, k cellKey) string {
-	room := k.width - 1 // one column separates cells
-	if k.changed {
-		room--
-	}
+	room := k.width - 2 // the change mark's column, and one separating cells
 	text := ansi.Truncate(k.text, room, "…")
 	pad := room - ansi.StringWidth(text)
 	glyph, rest, _ := strings.Cut(text, " ")
@@ -95,6 +92,8 @@ func renderCell(t *Theme, k cellKey) string {
 	}
 	if k.changed {
 		b.WriteString(t.Changed.Render("•"))
+	} else {
+		b.WriteString(" ")
 	}
 	b.WriteString(" ")
 	return b.String()

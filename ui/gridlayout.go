@@ -13,7 +13,7 @@ import (
 type gridLayout struct {
 	headerRows int
 	appWidth   int
-	widths     []int // per environment, the separating space included
+	widths     []int // per environment, the mark slot and separating space included
 	groups     []envGroup
 }
 
@@ -41,7 +41,8 @@ func newLayout(g *model.Grid, envs model.Environments, rows []int, view Identity
 		for _, r := range rows {
 			w = max(w, ansi.StringWidth(cellText(g.Apps[r].Cells[env], view)))
 		}
-		l.widths[i] = min(max(w, minCellWidth), maxCellWidth) + 1
+		// One column for the change mark, one to separate cells.
+		l.widths[i] = min(max(w, minCellWidth), maxCellWidth) + 2
 	}
 	l.groups = fanOuts(g.Environments, envs)
 	l.headerRows = 1

@@ -94,7 +94,7 @@ func (g *gridView) envHeader(from, to int) string {
 		if c == to-1 && to < len(g.grid.Environments) {
 			name += " ▶"
 		}
-		b.WriteString(g.theme.Header.Render(pad(ansi.Truncate(name, g.layout.widths[c]-1, "…"), g.layout.widths[c])))
+		b.WriteString(g.theme.Header.Render(pad(ansi.Truncate(name, g.layout.widths[c]-2, "…"), g.layout.widths[c])))
 	}
 	return b.String()
 }

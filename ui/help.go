@@ -20,7 +20,7 @@ func helpText(keys *keymap.Map, t *Theme) string {
 			b.WriteString("\n" + t.Header.Render(scope) + "\n")
 		}
 		h := k.Help()
-		fmt.Fprintf(&b, "  %s %s\n", t.Key.Render(fmt.Sprintf("%-12s", h.Key)), h.Desc)
+		fmt.Fprintf(&b, "  %s %s\n", t.Key.Render(fmt.Sprintf("%-14s", h.Key)), h.Desc)
 	}
 	b.WriteString("\n" + t.Muted.Render("Mouse: the wheel scrolls, a click selects a cell. Rebind keys in the keys: section of "+
 		"$XDG_CONFIG_HOME/ferry/config.yaml, e.g. grid.filter: [f].") + "\n")

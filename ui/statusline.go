@@ -105,8 +105,12 @@ func countsLine(g *model.Grid, t *Theme) string {
 	return strings.Join(parts, t.Muted.Render(" · "))
 }
 
-// spread puts left and right on one line of width, cutting left if needed.
+// spread puts left and right on one line of width; the right part gets
+// at most half the line, then the left is cut if needed.
 func spread(left, right string, width int) string {
+	if ansi.StringWidth(right) > width/2 && ansi.StringWidth(left) > width/2 {
+		right = ansi.Truncate(right, width/2, "…")
+	}
 	room := width - ansi.StringWidth(right) - 1
 	if room < 1 {
 		return ansi.Truncate(left, width, "…")

@@ -39,9 +39,9 @@ func (c *Console) body() string {
 	case modeDetail:
 		return c.detail.View()
 	case modeHelp:
-		return helpText(c.o.Keys, c.theme)
+		return fit(helpText(c.o.Keys, c.theme), c.width)
 	case modePalette:
-		return c.palette.View(c.theme, c.width)
+		return fit(c.palette.View(c.theme, c.width), c.width)
 	}
 	if !c.world.Progress.Git.Read {
 		return c.theme.Muted.Render("  reading the GitOps repo…")
@@ -96,4 +96,14 @@ func (c *Console) footer() string {
 	}
 	return h.ShortHelpView(k.Keys(keymap.Detail, keymap.Filter, keymap.DriftOnly, keymap.CycleIdentity,
 		keymap.Copy, keymap.Refresh, keymap.Palette, keymap.Help, keymap.Quit))
+}
+
+// fit cuts every line of s to width. The grid fits by construction; text
+// screens (help, palette) are cut here.
+func fit(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, width, "…")
+	}
+	return strings.Join(lines, "\n")
 }

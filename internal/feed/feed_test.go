@@ -83,9 +83,12 @@ func TestGitArrivesWhileTheRegistryIsBlocked(t *testing.T) {
 	o.Registry = blockedRegistry{Registry: o.Registry, release: release}
 	updates := run(t, o)
 
+	if u, ok := next(t, updates).(model.SourcesUpdate); !ok || !u.Registry || !u.Clusters {
+		t.Fatalf("first update = %T %+v, want which sources will report", u, u)
+	}
 	git, ok := next(t, updates).(model.GitUpdate)
 	if !ok || len(git.Declared) == 0 || git.Commit != w.Head {
-		t.Fatalf("first update = %T %+v, want the Git reading of %s", git, git, w.Head)
+		t.Fatalf("second update = %T %+v, want the Git reading of %s", git, git, w.Head)
 	}
 	for {
 		u := next(t, updates)

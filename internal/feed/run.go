@@ -40,6 +40,7 @@ func (f *Feed) Run(ctx context.Context, out chan<- model.Update) error {
 		cancel()
 		r.wg.Wait()
 	}()
+	r.send(model.SourcesUpdate{Registry: f.opts.Registry != nil, Clusters: f.opts.Clusters != nil})
 	if err := r.read(); err != nil && !f.opts.Live {
 		return err
 	}
@@ -182,6 +183,7 @@ func (r *run) startClusters() {
 	src, problems := r.f.opts.Clusters(reading.Update.Environments, r.f.applied)
 	if src == nil {
 		r.answered = true
+		r.send(model.SourcesUpdate{Registry: r.f.opts.Registry != nil})
 		return
 	}
 	r.static = problems
