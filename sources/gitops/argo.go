@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // argoSourcePrefix starts the name of Argo CD's write-back files,
@@ -16,7 +17,7 @@ import (
 const argoSourcePrefix = ".argocd-source-"
 
 func isArgoSourceFile(p string) bool {
-	return strings.HasPrefix(path.Base(p), argoSourcePrefix) && IsYAML(p)
+	return strings.HasPrefix(path.Base(p), argoSourcePrefix) && repotree.IsYAML(p)
 }
 
 // argoSource is one entry of an Application's spec.source or spec.sources.
@@ -36,16 +37,16 @@ type argoApp struct {
 func applicationSources(doc *yaml.Node) []argoSource {
 	var out []argoSource
 	add := func(n *yaml.Node, yp string) {
-		dir := strings.Trim(path.Clean(strings.TrimPrefix(Str(n, "path"), "./")), "/")
-		if Str(n, "path") == "" || dir == "." {
+		dir := strings.Trim(path.Clean(strings.TrimPrefix(repotree.Str(n, "path"), "./")), "/")
+		if repotree.Str(n, "path") == "" || dir == "." {
 			dir = ""
 		}
 		out = append(out, argoSource{Node: n, YAMLPath: yp, Dir: dir})
 	}
-	if s := Get(doc, "spec", "source"); s != nil && s.Kind == yaml.MappingNode {
+	if s := repotree.Get(doc, "spec", "source"); s != nil && s.Kind == yaml.MappingNode {
 		add(s, "spec.source")
 	}
-	if list := Get(doc, "spec", "sources"); list != nil {
+	if list := repotree.Get(doc, "spec", "sources"); list != nil {
 		for i, s := range list.Content {
 			add(s, fmt.Sprintf("spec.sources[%d]", i))
 		}
@@ -57,7 +58,7 @@ func applicationSources(doc *yaml.Node) []argoSource {
 // ferry.yaml, else the source path, the name's prefix or suffix, the file's
 // path, or the destination namespace; the app is the name without it.
 func (r *reader) readApplication(p string, doc *yaml.Node, pl placement) {
-	a := argoApp{File: p, Name: Str(doc, "metadata", "name")}
+	a := argoApp{File: p, Name: repotree.Str(doc, "metadata", "name")}
 	sources := applicationSources(doc)
 	a.Env = r.argoEnv(doc, a.Name, sources, pl)
 	if a.Env == "" {
@@ -83,7 +84,7 @@ func (r *reader) argoEnv(doc *yaml.Node, name string, sources []argoSource, pl p
 	}
 	// A shared chart with the environment's own values file.
 	for _, s := range sources {
-		for _, f := range Items(Get(s.Node, "helm", "valueFiles")) {
+		for _, f := range repotree.Items(repotree.Get(s.Node, "helm", "valueFiles")) {
 			if env, _ := r.layout.envFromPath(valueFilePath(s.Dir, f.Value)); env != "" && f.Value != "" {
 				r.envByPath[env] = true
 				return env
@@ -96,7 +97,7 @@ func (r *reader) argoEnv(doc *yaml.Node, name string, sources []argoSource, pl p
 	if pl.Env != "" {
 		return pl.Env
 	}
-	return r.layout.envFromName(Str(doc, "spec", "destination", "namespace"))
+	return r.layout.envFromName(repotree.Str(doc, "spec", "destination", "namespace"))
 }
 
 func (r *reader) argoAppName(name, env string, sources []argoSource, pl placement) string {
@@ -132,11 +133,11 @@ func (r *reader) readArgoSource(a argoApp, s argoSource) {
 		srcDoc = r.valuesRoot(srcFile)
 	}
 	_, isKustomize := r.kdirs[s.Dir]
-	helm := Get(s.Node, "helm")
+	helm := repotree.Get(s.Node, "helm")
 	switch {
-	case Get(s.Node, "kustomize") != nil || Get(srcDoc, "kustomize") != nil || (isKustomize && s.Dir != "" && helm == nil):
+	case repotree.Get(s.Node, "kustomize") != nil || repotree.Get(srcDoc, "kustomize") != nil || (isKustomize && s.Dir != "" && helm == nil):
 		r.readArgoKustomize(a, s, srcFile, srcDoc)
-	case helm != nil || Str(s.Node, "chart") != "" || r.charts[s.Dir] || Get(srcDoc, "helm") != nil ||
+	case helm != nil || repotree.Str(s.Node, "chart") != "" || r.charts[s.Dir] || repotree.Get(srcDoc, "helm") != nil ||
 		(s.Dir != "" && r.t.Has(path.Join(s.Dir, "values.yaml"))):
 		r.readArgoHelm(a, s, srcFile, srcDoc)
 	}
@@ -148,18 +149,18 @@ func (r *reader) readArgoSource(a argoApp, s argoSource) {
 // own values file (values-<env>.yaml among valueFiles), else to the
 // Application (valuesObject), never to files other environments share.
 func (r *reader) readArgoHelm(a argoApp, s argoSource, srcFile string, srcDoc *yaml.Node) {
-	helm := Get(s.Node, "helm")
+	helm := repotree.Get(s.Node, "helm")
 	var layers []valuesLayer
 	addFile := func(f string) {
 		if root := r.valuesRoot(f); root != nil {
-			layers = append(layers, valuesLayer{File: f, Kind: model.KindHelmValues, Images: FindValuesImages(root)})
+			layers = append(layers, valuesLayer{File: f, Kind: model.KindHelmValues, Images: repotree.FindValuesImages(root)})
 		}
 	}
 	if s.Dir != "" {
 		layers = r.chartLayers(path.Join(s.Dir, "values.yaml"))
 	}
 	floor := -1
-	if files := Get(helm, "valueFiles"); files != nil {
+	if files := repotree.Get(helm, "valueFiles"); files != nil {
 		for _, f := range files.Content {
 			if f := valueFilePath(s.Dir, f.Value); f != "" && r.t.Has(f) {
 				addFile(f)
@@ -175,15 +176,15 @@ func (r *reader) readArgoHelm(a argoApp, s argoSource, srcFile string, srcDoc *y
 	if a.File != "" {
 		layers = append(layers,
 			valuesLayer{File: a.File, Kind: model.KindArgoHelmValues, PathPrefix: s.YAMLPath + ".helm.values|",
-				Images: FindValuesImages(r.inlineValues(a.File, Get(helm, "values")))},
+				Images: repotree.FindValuesImages(r.inlineValues(a.File, repotree.Get(helm, "values")))},
 			valuesLayer{File: a.File, Kind: model.KindArgoHelmValues, PathPrefix: s.YAMLPath + ".helm.valuesObject.",
-				Images: FindValuesImages(Get(helm, "valuesObject"))},
+				Images: repotree.FindValuesImages(repotree.Get(helm, "valuesObject"))},
 			valuesLayer{File: a.File, Kind: model.KindArgoHelmParameter, PathPrefix: s.YAMLPath + ".helm.parameters.",
-				Images: parameterImages(Get(helm, "parameters"))})
+				Images: parameterImages(repotree.Get(helm, "parameters"))})
 	}
 	if srcFile != "" {
 		layers = append(layers, valuesLayer{File: srcFile, Kind: model.KindArgoSourceFile,
-			PathPrefix: "helm.parameters.", Images: parameterImages(Get(srcDoc, "helm", "parameters"))})
+			PathPrefix: "helm.parameters.", Images: parameterImages(repotree.Get(srcDoc, "helm", "parameters"))})
 	}
 	if len(layers) == 0 || floor >= len(layers) {
 		return
@@ -215,21 +216,21 @@ func valueFilePath(dir, f string) string {
 // parameterImages groups helm parameters into images: "frontend.image.tag"
 // and "frontend.image.repository" are parts of the image "frontend.image";
 // "image" alone is a whole reference.
-func parameterImages(list *yaml.Node) []ValuesImage {
-	var out []*ValuesImage
-	byPath := map[string]*ValuesImage{}
+func parameterImages(list *yaml.Node) []repotree.ValuesImage {
+	var out []*repotree.ValuesImage
+	byPath := map[string]*repotree.ValuesImage{}
 	if list == nil {
 		return nil
 	}
 	for _, item := range list.Content {
-		value := Get(item, "value")
-		imgPath, part, ok := splitParameter(Str(item, "name"))
+		value := repotree.Get(item, "value")
+		imgPath, part, ok := splitParameter(repotree.Str(item, "name"))
 		if !ok || value == nil || value.Kind != yaml.ScalarNode || value.Tag == "!!null" {
 			continue
 		}
 		img := byPath[imgPath]
 		if img == nil {
-			img = &ValuesImage{Path: imgPath, Node: item}
+			img = &repotree.ValuesImage{Path: imgPath, Node: item}
 			if segs := strings.Split(imgPath, "."); len(segs) > 1 {
 				img.Name = segs[len(segs)-2]
 			}
@@ -249,7 +250,7 @@ func parameterImages(list *yaml.Node) []ValuesImage {
 			img.Digest = value
 		}
 	}
-	result := make([]ValuesImage, len(out))
+	result := make([]repotree.ValuesImage, len(out))
 	for i, img := range out {
 		result[i] = *img
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // readApplicationSet reads an ApplicationSet whose generators spell their
@@ -14,8 +16,8 @@ import (
 // generators (git, cluster, scm …) need the cluster or a remote and are not
 // expanded.
 func (r *reader) readApplicationSet(p string, doc *yaml.Node, pl placement) {
-	tmpl := Get(doc, "spec", "template")
-	gens := Get(doc, "spec", "generators")
+	tmpl := repotree.Get(doc, "spec", "template")
+	gens := repotree.Get(doc, "spec", "generators")
 	if tmpl == nil || gens == nil {
 		return
 	}
@@ -29,7 +31,7 @@ func (r *reader) readApplicationSet(p string, doc *yaml.Node, pl placement) {
 // generatorParams returns the parameter sets a literal generator yields:
 // a list generator's elements, or every combination of a matrix of them.
 func generatorParams(gen *yaml.Node) []map[string]*yaml.Node {
-	if elements := Get(gen, "list", "elements"); elements != nil {
+	if elements := repotree.Get(gen, "list", "elements"); elements != nil {
 		var out []map[string]*yaml.Node
 		for _, el := range elements.Content {
 			params := map[string]*yaml.Node{}
@@ -38,7 +40,7 @@ func generatorParams(gen *yaml.Node) []map[string]*yaml.Node {
 		}
 		return out
 	}
-	children := Get(gen, "matrix", "generators")
+	children := repotree.Get(gen, "matrix", "generators")
 	if children == nil || len(children.Content) != 2 {
 		return nil // Argo CD's matrix combines exactly two generators
 	}
@@ -56,7 +58,7 @@ func generatorParams(gen *yaml.Node) []map[string]*yaml.Node {
 // flattenParams collects an element's values by dotted key: {env: dev,
 // values: {tag: v1}} gives "env" and "values.tag".
 func flattenParams(n *yaml.Node, prefix string, out map[string]*yaml.Node) {
-	Pairs(n, func(k, v *yaml.Node) {
+	repotree.Pairs(n, func(k, v *yaml.Node) {
 		switch v.Kind {
 		case yaml.ScalarNode:
 			out[prefix+k.Value] = v

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/imageref"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // argoImage is one kustomize.images entry of an Application or write-back
@@ -26,11 +27,11 @@ type argoImage struct {
 func (r *reader) readArgoKustomize(a argoApp, s argoSource, srcFile string, srcDoc *yaml.Node) {
 	var overrides []*argoImage
 	if a.File != "" {
-		overrides = r.argoImages(a, Get(s.Node, "kustomize", "images"), a.File,
+		overrides = r.argoImages(a, repotree.Get(s.Node, "kustomize", "images"), a.File,
 			s.YAMLPath+".kustomize.images", model.KindArgoKustomizeImages)
 	}
 	if srcFile != "" {
-		overrides = append(overrides, r.argoImages(a, Get(srcDoc, "kustomize", "images"), srcFile,
+		overrides = append(overrides, r.argoImages(a, repotree.Get(srcDoc, "kustomize", "images"), srcFile,
 			"kustomize.images", model.KindArgoSourceFile)...)
 	}
 	unit := a.unitPath(srcFile)
@@ -102,7 +103,7 @@ func (r *reader) argoImages(a argoApp, list *yaml.Node, file, yamlPath string, k
 		out = append(out, &argoImage{Match: match, Ref: ref, Location: model.Location{
 			File: file, Line: n.Line, Column: n.Column, Kind: kind,
 			Path:   fmt.Sprintf("%s[%d]", yamlPath, i),
-			Fields: map[string]model.Position{"image": Pos(n)}, Setter: Setter(n),
+			Fields: map[string]model.Position{"image": repotree.Pos(n)}, Setter: repotree.Setter(n),
 		}})
 	}
 	return out

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/ferryhq/ferry/sources/kustomize"
 )
 
 // kindLine matches a document's kind, and workloadKind the kinds that run
@@ -24,7 +26,7 @@ var (
 func looksLike(p string, data []byte) string {
 	base := path.Base(p)
 	switch {
-	case slices.Contains(kustomizationNames, base):
+	case slices.Contains(kustomize.FileNames, base):
 		return "kustomization"
 	case base == "Chart.yaml":
 		return "helm-chart"

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // envContainers are folders whose children name environments.
@@ -278,7 +279,7 @@ func splitPath(p string) (dirs []string, file string) {
 // (other than Argo CD write-back files), ferry.yaml itself, and Helm chart
 // templates, which are not YAML until rendered.
 func skipped(p string, charts map[string]bool) bool {
-	if !IsYAML(p) || p == model.ConfigFile {
+	if !repotree.IsYAML(p) || p == model.ConfigFile {
 		return true
 	}
 	dirs, file := splitPath(p)

@@ -6,19 +6,18 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-)
 
-// kustomizationNames are the file names kustomize accepts for a
-// kustomization.
-var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+	"github.com/ferryhq/ferry/sources/kustomize"
+	"github.com/ferryhq/ferry/sources/repotree"
+)
 
 // kustomizeDirs returns every folder holding a kustomization, mapped to that
 // file.
-func kustomizeDirs(t *Tree) map[string]string {
+func kustomizeDirs(t *repotree.Tree) map[string]string {
 	out := map[string]string{}
 	for _, p := range t.Paths() {
 		dir, file := path.Split(p)
-		for _, n := range kustomizationNames {
+		for _, n := range kustomize.FileNames {
 			if file == n {
 				out[strings.TrimSuffix(dir, "/")] = p
 			}
@@ -57,7 +56,7 @@ type overlayTarget struct {
 // kustomization that another one of the same environment already includes
 // (building the outer one covers it). Extra holds folders ferry.yaml names
 // explicitly, with their environment.
-func findOverlays(t *Tree, dirs map[string]string, l layout, extra map[string]string) []overlayTarget {
+func findOverlays(t *repotree.Tree, dirs map[string]string, l layout, extra map[string]string) []overlayTarget {
 	envOf := map[string]string{}
 	for dir := range dirs {
 		if env, ok := extra[dir]; ok {
@@ -104,15 +103,15 @@ func isBaseDir(dir string) bool {
 
 // kustomizationRefs returns the local folders a kustomization includes
 // through resources, bases and components, repo-relative.
-func kustomizationRefs(t *Tree, file string) []string {
+func kustomizationRefs(t *repotree.Tree, file string) []string {
 	data, _ := t.Read(file)
-	docs, _ := ParseDocs(file, data)
+	docs, _ := repotree.ParseDocs(file, data)
 	if len(docs) == 0 {
 		return nil
 	}
 	var out []string
 	for _, key := range []string{"resources", "bases", "components"} {
-		list := Get(docs[0].Root, key)
+		list := repotree.Get(docs[0].Root, key)
 		if list == nil {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 const manifest = model.KindManifest
@@ -71,7 +72,7 @@ func TestFerryYAMLAliases(t *testing.T) {
 		data, _ := tree.Read(p)
 		files[p] = data
 	}
-	res := Read(NewTree("", files))
+	res := Read(repotree.NewTree("", files))
 	got := map[string]bool{}
 	for _, d := range res.Declared {
 		got[d.App+"/"+d.Env] = true

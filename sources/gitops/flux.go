@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // readHelmRelease reads a Flux HelmRelease outside any kustomization (inside
@@ -15,12 +16,12 @@ import (
 // this repo. `# {"$imagepolicy": …}` markers on the fields end up in
 // Location.Setter: image automation writes those fields too.
 func (r *reader) readHelmRelease(p string, doc *yaml.Node, pl placement) {
-	name := Str(doc, "metadata", "name")
-	if release := Str(doc, "spec", "releaseName"); release != "" {
+	name := repotree.Str(doc, "metadata", "name")
+	if release := repotree.Str(doc, "spec", "releaseName"); release != "" {
 		name = release
 	}
 	env := pl.Env
-	for _, cand := range []string{name, Str(doc, "spec", "targetNamespace"), Str(doc, "metadata", "namespace")} {
+	for _, cand := range []string{name, repotree.Str(doc, "spec", "targetNamespace"), repotree.Str(doc, "metadata", "namespace")} {
 		if env == "" {
 			env = r.layout.envFromName(cand)
 		}
@@ -37,19 +38,19 @@ func (r *reader) readHelmRelease(p string, doc *yaml.Node, pl placement) {
 		layers = r.chartLayers(defaults)
 	}
 	layers = append(layers, valuesLayer{File: p, Kind: model.KindFluxHelmRelease, PathPrefix: "spec.values.",
-		Images: FindValuesImages(Get(doc, "spec", "values"))})
+		Images: repotree.FindValuesImages(repotree.Get(doc, "spec", "values"))})
 	// A top-level image is named after the release, so that it does not
 	// take the name of an app's container.
 	r.declareLayers(layers, len(layers)-1, valuesTarget{App: app, Env: env, Unit: p,
-		TopName: r.layout.appFromName(name, env), Workload: "HelmRelease/" + Str(doc, "metadata", "name")})
+		TopName: r.layout.appFromName(name, env), Workload: "HelmRelease/" + repotree.Str(doc, "metadata", "name")})
 }
 
 // fluxChartValues returns the values.yaml of a chart the HelmRelease takes
 // from a GitRepository (spec.chart.spec.chart: ./charts/search), when it is
 // in the tree.
 func (r *reader) fluxChartValues(doc *yaml.Node) string {
-	chart := Str(doc, "spec", "chart", "spec", "chart")
-	kind := Str(doc, "spec", "chart", "spec", "sourceRef", "kind")
+	chart := repotree.Str(doc, "spec", "chart", "spec", "chart")
+	kind := repotree.Str(doc, "spec", "chart", "spec", "sourceRef", "kind")
 	if chart == "" || (kind != "GitRepository" && kind != "Bucket") {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // chartDefaults finds Helm charts: folders holding Chart.yaml (whose
@@ -15,7 +16,7 @@ import (
 // values-<env>.yaml counts as a chart even without Chart.yaml. Charts inside
 // an environment's path belong to that environment and are nobody's
 // defaults.
-func chartDefaults(t *Tree, l layout) (charts map[string]bool, byApp map[string]string) {
+func chartDefaults(t *repotree.Tree, l layout) (charts map[string]bool, byApp map[string]string) {
 	charts, byApp = map[string]bool{}, map[string]string{}
 	for _, p := range t.Paths() {
 		dir, file := path.Split(p)
@@ -39,8 +40,8 @@ func chartDefaults(t *Tree, l layout) (charts map[string]bool, byApp map[string]
 		}
 		if isChart {
 			data, _ := t.Read(p)
-			if docs, _ := ParseDocs(p, data); len(docs) > 0 {
-				if name := Str(docs[0].Root, "name"); name != "" {
+			if docs, _ := repotree.ParseDocs(p, data); len(docs) > 0 {
+				if name := repotree.Str(docs[0].Root, "name"); name != "" {
 					byApp[name] = values
 				}
 			}
@@ -56,7 +57,7 @@ func isValuesFile(p string, doc *yaml.Node) bool {
 	if strings.HasPrefix(base, "values") || strings.Contains(base, "-values.") || strings.Contains(base, "_values.") {
 		return true
 	}
-	return len(FindValuesImages(doc)) > 0 && Get(doc, "resources") == nil
+	return len(repotree.FindValuesImages(doc)) > 0 && repotree.Get(doc, "resources") == nil
 }
 
 // defaultsFor returns the chart defaults an environment's values file is
@@ -93,7 +94,7 @@ func (r *reader) readValuesFile(p string, doc *yaml.Node, pl placement) {
 	if defaults := r.defaultsFor(p, app); defaults != "" {
 		layers = r.chartLayers(defaults)
 	}
-	layers = append(layers, valuesLayer{File: p, Kind: model.KindHelmValues, Images: FindValuesImages(doc)})
+	layers = append(layers, valuesLayer{File: p, Kind: model.KindHelmValues, Images: repotree.FindValuesImages(doc)})
 	r.declareLayers(layers, len(layers)-1, valuesTarget{App: app, Env: pl.Env, Unit: p})
 }
 
@@ -137,13 +138,13 @@ func (r *reader) chartLayers(valuesFile string) []valuesLayer {
 	var out []valuesLayer
 	chart := path.Join(path.Dir(valuesFile), "Chart.yaml")
 	if root := r.valuesRoot(chart); root != nil {
-		if v := Get(root, "appVersion"); v != nil && v.Kind == yaml.ScalarNode && Value(v) != "" {
+		if v := repotree.Get(root, "appVersion"); v != nil && v.Kind == yaml.ScalarNode && repotree.Value(v) != "" {
 			out = append(out, valuesLayer{File: chart, Kind: model.KindHelmValues, Fallback: true,
-				Images: []ValuesImage{{Path: "image", Node: v, Tag: v}}})
+				Images: []repotree.ValuesImage{{Path: "image", Node: v, Tag: v}}})
 		}
 	}
 	if root := r.valuesRoot(valuesFile); root != nil {
-		out = append(out, valuesLayer{File: valuesFile, Kind: model.KindHelmValues, Images: FindValuesImages(root)})
+		out = append(out, valuesLayer{File: valuesFile, Kind: model.KindHelmValues, Images: repotree.FindValuesImages(root)})
 	}
 	return out
 }
@@ -157,7 +158,7 @@ func (r *reader) valuesRoot(p string) *yaml.Node {
 	}
 	var root *yaml.Node
 	if data, ok := r.t.Read(p); ok {
-		if docs, _ := ParseDocs(p, data); len(docs) > 0 {
+		if docs, _ := repotree.ParseDocs(p, data); len(docs) > 0 {
 			root = docs[0].Root
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/imageref"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // valuesLayer is one source of Helm values for a release, lowest precedence
@@ -15,7 +16,7 @@ import (
 type valuesLayer struct {
 	File   string
 	Kind   model.FieldKind
-	Images []ValuesImage
+	Images []repotree.ValuesImage
 	// PathPrefix turns a values path into the document's YAML path:
 	// "spec.values." for a HelmRelease.
 	PathPrefix string
@@ -62,7 +63,7 @@ func mergeLayers(layers []valuesLayer) []*mergedImage {
 	for li, l := range layers {
 		for _, img := range l.Images {
 			if m := byPath[img.Path]; l.Fallback && m != nil && img.Tag != nil && !m.hasVersion() {
-				m.parts["tag"] = imagePart{Key: "tag", Value: Value(img.Tag), Node: img.Tag, Layer: li}
+				m.parts["tag"] = imagePart{Key: "tag", Value: repotree.Value(img.Tag), Node: img.Tag, Layer: li}
 			}
 		}
 	}
@@ -87,7 +88,7 @@ func (m *mergedImage) hasVersion() bool {
 	return whole || m.parts["tag"].Value != "" || m.parts["digest"].Value != ""
 }
 
-func (m *mergedImage) apply(img ValuesImage, layer int) {
+func (m *mergedImage) apply(img repotree.ValuesImage, layer int) {
 	if img.Whole != nil {
 		// A whole reference replaces every part below it.
 		m.parts = map[string]imagePart{"whole": {Key: "image", Value: img.Whole.Value, Node: img.Whole, Layer: layer}}
@@ -98,7 +99,7 @@ func (m *mergedImage) apply(img ValuesImage, layer int) {
 		"registry": img.Registry, "repository": img.Repository, "tag": img.Tag, "digest": img.Digest,
 	} {
 		if n != nil {
-			m.parts[key] = imagePart{Key: key, Value: Value(n), Node: n, Layer: layer}
+			m.parts[key] = imagePart{Key: key, Value: repotree.Value(n), Node: n, Layer: layer}
 		}
 	}
 }
@@ -173,12 +174,12 @@ func (m *mergedImage) declared(layers []valuesLayer, floor int, app, env string)
 		if !ok || layers[p.Layer].File != loc.File {
 			continue
 		}
-		loc.Fields[p.Key] = Pos(p.Node)
+		loc.Fields[p.Key] = repotree.Pos(p.Node)
 		if loc.Line == 0 {
 			loc.Line, loc.Column = p.Node.Line, p.Node.Column
 		}
 		if loc.Setter == "" && p.Layer == write {
-			loc.Setter = Setter(p.Node)
+			loc.Setter = repotree.Setter(p.Node)
 		}
 	}
 	name := m.Name

@@ -4,15 +4,16 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 func layerOf(t *testing.T, file, src string) valuesLayer {
 	t.Helper()
-	docs, perr := ParseDocs(file, []byte(src))
+	docs, perr := repotree.ParseDocs(file, []byte(src))
 	if perr != nil {
 		t.Fatal(perr)
 	}
-	return valuesLayer{File: file, Kind: model.KindHelmValues, Images: FindValuesImages(docs[0].Root)}
+	return valuesLayer{File: file, Kind: model.KindHelmValues, Images: repotree.FindValuesImages(docs[0].Root)}
 }
 
 func TestMergeLayersFieldByField(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // TestInitConfigReadsBackTheSame writes ferry.yaml from discovery, checks
@@ -32,7 +33,7 @@ func TestInitConfigReadsBackTheSame(t *testing.T) {
 				files[p] = data
 			}
 			files[model.ConfigFile] = out
-			second := Read(NewTree("", files))
+			second := Read(repotree.NewTree("", files))
 			if a, b := envSummary(first.Environments), envSummary(second.Environments); a != b {
 				t.Errorf("environments differ:\n discovered %s\n configured %s", a, b)
 			}

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // Promotion order, best signal first after ferry.yaml: Kargo Stages (which
@@ -19,16 +21,16 @@ func isOrderSignal(apiVersion, kind string) bool {
 // readOrderSignal records the links a Kargo Stage or a Flux Kustomization
 // declares, and what the file fed for --explain.
 func (r *reader) readOrderSignal(p string, doc *yaml.Node, pl placement) {
-	name := Str(doc, "metadata", "name")
-	if Str(doc, "kind") == "Stage" {
+	name := repotree.Str(doc, "metadata", "name")
+	if repotree.Str(doc, "kind") == "Stage" {
 		ups, direct := kargoUpstreams(doc)
 		r.link(name, ups, direct)
 		r.orderedBy(p, name, ups, direct)
 		return
 	}
 	env := r.signalEnv(name, pl)
-	for _, dep := range Items(Get(doc, "spec", "dependsOn")) {
-		if up := r.signalEnv(Str(dep, "name"), placement{}); up != "" && env != "" && up != env {
+	for _, dep := range repotree.Items(repotree.Get(doc, "spec", "dependsOn")) {
+		if up := r.signalEnv(repotree.Str(dep, "name"), placement{}); up != "" && env != "" && up != env {
 			r.link(env, []string{up}, false)
 			r.orderedBy(p, env, []string{up}, false)
 		}
@@ -48,16 +50,16 @@ func (r *reader) signalEnv(name string, pl placement) string {
 // sources.stages (sources.direct for a first stage), or the older
 // subscriptions.upstreamStages / subscriptions.warehouse.
 func kargoUpstreams(doc *yaml.Node) (ups []string, direct bool) {
-	for _, f := range Items(Get(doc, "spec", "requestedFreight")) {
-		direct = direct || Str(f, "sources", "direct") == "true"
-		for _, s := range Items(Get(f, "sources", "stages")) {
+	for _, f := range repotree.Items(repotree.Get(doc, "spec", "requestedFreight")) {
+		direct = direct || repotree.Str(f, "sources", "direct") == "true"
+		for _, s := range repotree.Items(repotree.Get(f, "sources", "stages")) {
 			ups = appendUnique(ups, s.Value)
 		}
 	}
-	for _, s := range Items(Get(doc, "spec", "subscriptions", "upstreamStages")) {
-		ups = appendUnique(ups, Str(s, "name"))
+	for _, s := range repotree.Items(repotree.Get(doc, "spec", "subscriptions", "upstreamStages")) {
+		ups = appendUnique(ups, repotree.Str(s, "name"))
 	}
-	direct = direct || Get(doc, "spec", "subscriptions", "warehouse") != nil
+	direct = direct || repotree.Get(doc, "spec", "subscriptions", "warehouse") != nil
 	return ups, direct && len(ups) == 0
 }
 
@@ -65,18 +67,18 @@ func kargoUpstreams(doc *yaml.Node) (ups []string, direct bool) {
 // label values each step selects (env: [dev], then [staging], …) come in
 // promotion order.
 func (r *reader) rollingSyncOrder(p string, doc *yaml.Node) {
-	steps := Get(doc, "spec", "strategy", "rollingSync", "steps")
+	steps := repotree.Get(doc, "spec", "strategy", "rollingSync", "steps")
 	if steps == nil {
 		return
 	}
 	var before []string
 	for _, step := range steps.Content {
 		var now []string
-		for _, m := range Items(Get(step, "matchExpressions")) {
-			if op := Str(m, "operator"); op != "In" {
+		for _, m := range repotree.Items(repotree.Get(step, "matchExpressions")) {
+			if op := repotree.Str(m, "operator"); op != "In" {
 				continue
 			}
-			for _, v := range Items(Get(m, "values")) {
+			for _, v := range repotree.Items(repotree.Get(m, "values")) {
 				now = append(now, v.Value)
 			}
 		}

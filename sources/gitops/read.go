@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // Result is what a GitOps repo declares: environments, apps, and for every
@@ -36,7 +37,7 @@ func (r *Result) Units(app, env string) []string {
 
 // reader holds what one Read learns about the tree.
 type reader struct {
-	t        *Tree
+	t        *repotree.Tree
 	cfg      *model.Config
 	layout   layout
 	cfgPaths []configPath
@@ -71,7 +72,7 @@ type reader struct {
 
 // Read discovers environments, apps and declared images in a tree. It never
 // fails: what it cannot read becomes a problem on the cells it concerns.
-func Read(t *Tree) *Result {
+func Read(t *repotree.Tree) *Result {
 	r := newReader(t)
 	r.readOverlays()
 	for _, p := range t.Paths() {
@@ -88,7 +89,7 @@ func Read(t *Tree) *Result {
 	return r.res
 }
 
-func newReader(t *Tree) *reader {
+func newReader(t *repotree.Tree) *reader {
 	r := &reader{t: t, res: &Result{units: map[model.CellKey][]string{}},
 		envs: map[string]bool{}, unknown: map[string]bool{}, argoSources: map[string]bool{},
 		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}, valuesCache: map[string]*yaml.Node{},
@@ -211,7 +212,7 @@ func (r *reader) readFile(p string) {
 		return
 	}
 	pl := r.place(p)
-	docs, perr := ParseDocs(p, data)
+	docs, perr := repotree.ParseDocs(p, data)
 	if perr != nil && !owned {
 		r.problem(pl.App, pl.Env, *perr)
 		if pl.Env != "" {
@@ -225,7 +226,7 @@ func (r *reader) readFile(p string) {
 
 // readDoc dispatches one YAML document on its apiVersion and kind.
 func (r *reader) readDoc(p string, doc *yaml.Node, pl placement, owned bool) {
-	apiVersion, kind := Str(doc, "apiVersion"), Str(doc, "kind")
+	apiVersion, kind := repotree.Str(doc, "apiVersion"), repotree.Str(doc, "kind")
 	switch {
 	case strings.HasPrefix(apiVersion, "argoproj.io/") && kind == "Application":
 		r.readApplication(p, doc, pl)

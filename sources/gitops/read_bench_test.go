@@ -3,6 +3,9 @@ package gitops
 import (
 	"fmt"
 	"testing"
+
+	"github.com/ferryhq/ferry/sources/kustomize"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 var readBenchEnvs = []string{"dev", "qa", "staging", "prod-eu", "prod-us"}
@@ -10,7 +13,7 @@ var readBenchEnvs = []string{"dev", "qa", "staging", "prod-eu", "prod-us"}
 // generatedTree builds a repo of apps × environments: even apps are Helm
 // charts with a values file per environment, odd apps kustomize bases with
 // an overlay per environment.
-func generatedTree(apps int) *Tree {
+func generatedTree(apps int) *repotree.Tree {
 	files := map[string][]byte{}
 	for i := range apps {
 		app := fmt.Sprintf("app-%03d", i)
@@ -42,7 +45,7 @@ spec:
 				"resources:\n  - ../../base\nimages:\n  - name: registry.example.org/shop/%s\n    newTag: 1.%d.0\n", app, j)
 		}
 	}
-	return NewTree("bench", files)
+	return repotree.NewTree("bench", files)
 }
 
 // BenchmarkRead300x5 reads a generated repo of 300 apps × 5 environments
@@ -56,7 +59,7 @@ func BenchmarkRead300x5(b *testing.B) {
 		for b.Loop() {
 			for _, p := range tree.Paths() {
 				data, _ := tree.Read(p)
-				ParseDocs(p, data)
+				repotree.ParseDocs(p, data)
 			}
 		}
 	})
@@ -64,10 +67,10 @@ func BenchmarkRead300x5(b *testing.B) {
 		for b.Loop() {
 			if cold {
 				b.StopTimer()
-				resetBuildResults() // kustomize results are kept per process by content hash
+				kustomize.ForgetBuilds() // kustomize results are kept per process by content hash
 				b.StartTimer()
 			}
-			res := Read(NewTree("bench", tree.Files()))
+			res := Read(repotree.NewTree("bench", tree.Files()))
 			if len(res.Declared) != 300*5*3/2 {
 				b.Fatalf("declared %d images, want %d", len(res.Declared), 300*5*3/2)
 			}

@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // readFixture loads testdata/repos/<name> into a Tree, the way the repo
 // reader would from a commit.
-func readFixture(t testing.TB, name string) *Tree {
+func readFixture(t testing.TB, name string) *repotree.Tree {
 	t.Helper()
 	dir := filepath.Join("..", "..", "testdata", "repos", name)
 	files := map[string][]byte{}
@@ -29,7 +30,7 @@ func readFixture(t testing.TB, name string) *Tree {
 	if err != nil {
 		t.Fatalf("fixture %s: %v", name, err)
 	}
-	return NewTree("fixture", files)
+	return repotree.NewTree("fixture", files)
 }
 
 // cell is one declared image as the tests spell it.

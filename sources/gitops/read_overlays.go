@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/kustomize"
 )
 
 // builtOverlay is one kustomize build's outcome, kept so that an Argo CD
 // Application pointing at the same folder does not build it again.
 type builtOverlay struct {
-	Images   []FoundImage
+	Images   []kustomize.Image
 	Problems []model.Problem
 }
 
@@ -23,7 +24,7 @@ func (r *reader) readOverlays() {
 	for i, target := range targets {
 		dirs[i] = target.Dir
 	}
-	PrebuildOverlays(r.t, dirs)
+	kustomize.Prebuild(r.t, dirs)
 	for _, target := range targets {
 		b := r.build(target.Dir)
 		pl := r.place(target.Dir + "/")
@@ -43,7 +44,7 @@ func (r *reader) build(dir string) builtOverlay {
 	if b, ok := r.built[dir]; ok {
 		return b
 	}
-	images, problems := BuildOverlay(r.t, dir)
+	images, problems := kustomize.Build(r.t, dir)
 	b := builtOverlay{Images: images, Problems: problems}
 	r.built[dir] = b
 	return b
@@ -69,7 +70,7 @@ func (r *reader) recordOverlay(dir string, pl placement, b builtOverlay) {
 	}
 }
 
-func (r *reader) foundToDeclared(img FoundImage, pl placement) model.Declared {
+func (r *reader) foundToDeclared(img kustomize.Image, pl placement) model.Declared {
 	app := pl.App
 	if app == "" {
 		app = r.layout.appFromWorkload(img.AppLabel, img.Workload, pl.Env)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 func TestFerryConfigNamesEnvironmentsAppsAndImages(t *testing.T) {
@@ -70,7 +71,7 @@ func TestBrokenFerryYAMLIsAProblemAndDiscoveryGoesOn(t *testing.T) {
 		data, _ := tree.Read(p)
 		files[p] = data
 	}
-	res := Read(NewTree("", files))
+	res := Read(repotree.NewTree("", files))
 	if len(res.Problems) != 3 || res.Problems[0].File != model.ConfigFile || res.Problems[0].Line != 3 ||
 		!strings.Contains(res.Problems[0].Message, `unknown key "colour"`) {
 		t.Fatalf("problems:\n%s", problemsText(res.Problems))
@@ -138,7 +139,7 @@ func TestFindOverlays(t *testing.T) {
 		files[p] = []byte("resources: []\n")
 	}
 	files["clusters/prod/kustomization.yaml"] = []byte("resources:\n  - search\n")
-	tree := NewTree("", files)
+	tree := repotree.NewTree("", files)
 	var got []string
 	for _, o := range findOverlays(tree, kustomizeDirs(tree), layout{}, nil) {
 		got = append(got, o.Env+":"+o.Dir)
@@ -201,7 +202,7 @@ apps:
 		data, _ := tree.Read(p)
 		files[p] = data
 	}
-	res := Read(NewTree("", files))
+	res := Read(repotree.NewTree("", files))
 	if len(res.Declared) == 0 {
 		t.Fatalf("nothing declared; problems:\n%s", problemsText(res.Problems))
 	}

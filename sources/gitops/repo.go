@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // maxFileSize bounds what ferry reads of one file: GitOps repos hold YAML,
@@ -124,7 +126,7 @@ func (r *Repo) Head() (string, error) {
 
 // Tree reads the files of the commit ref names ("" for HEAD): a branch, tag,
 // short or full hash, or any revision go-git resolves.
-func (r *Repo) Tree(ref string) (*Tree, error) {
+func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 	rev := ref
 	if rev == "" {
 		rev = "HEAD"
@@ -158,12 +160,12 @@ func (r *Repo) Tree(ref string) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: reading %s: %w", r.Origin, hash, err)
 	}
-	return NewTree(hash.String(), files), nil
+	return repotree.NewTree(hash.String(), files), nil
 }
 
 // WorktreeTree reads the files of the work tree as they are on disk,
 // uncommitted changes included (--worktree). The .git directory is skipped.
-func (r *Repo) WorktreeTree() (*Tree, error) {
+func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 	if r.Root == "" {
 		return nil, fmt.Errorf("repo %s: --worktree needs a local checkout", r.Origin)
 	}
@@ -189,5 +191,5 @@ func (r *Repo) WorktreeTree() (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: reading the work tree: %w", r.Origin, err)
 	}
-	return NewTree("", files), nil
+	return repotree.NewTree("", files), nil
 }

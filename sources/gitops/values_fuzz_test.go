@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // FuzzFindValuesImages checks the locator: every position it returns must
@@ -32,7 +33,7 @@ func FuzzFindValuesImages(f *testing.F) {
 	}
 	for _, fixture := range []string{"helm-env-dirs", "flux-helmrelease", "manifests", "argocd"} {
 		filepath.WalkDir(filepath.Join("..", "..", "testdata", "repos", fixture), func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && IsYAML(p) {
+			if err == nil && !d.IsDir() && repotree.IsYAML(p) {
 				data, _ := os.ReadFile(p)
 				f.Add(data)
 			}
@@ -41,19 +42,19 @@ func FuzzFindValuesImages(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines := yamlLines.Split(string(data), -1)
-		docs, _ := ParseDocs("values.yaml", data)
+		docs, _ := repotree.ParseDocs("values.yaml", data)
 		for _, doc := range docs {
-			for _, img := range FindValuesImages(doc.Root) {
+			for _, img := range repotree.FindValuesImages(doc.Root) {
 				for _, n := range []*yaml.Node{img.Registry, img.Repository, img.Tag, img.Digest, img.Whole} {
 					if n != nil {
-						checkScalarAt(t, lines, Pos(n), n)
+						checkScalarAt(t, lines, repotree.Pos(n), n)
 					}
 				}
 			}
 		}
 		// The whole reader, over the same bytes as values, manifests and
 		// Argo CD/Flux objects: problems are fine, panics are not.
-		res := Read(NewTree("", map[string][]byte{
+		res := Read(repotree.NewTree("", map[string][]byte{
 			"environments/dev/shop/values.yaml": data, "envs/prod/shop.yaml": data,
 		}))
 		for _, d := range res.Declared {

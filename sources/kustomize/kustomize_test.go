@@ -1,4 +1,4 @@
-package gitops
+package kustomize
 
 import (
 	"bytes"
@@ -9,9 +9,10 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
-// wantImage is what a test expects of one FoundImage.
+// wantImage is what a test expects of one Image.
 type wantImage struct {
 	name, ref, workload string
 	kind                model.FieldKind
@@ -20,7 +21,7 @@ type wantImage struct {
 	inherited           string
 }
 
-func checkImages(t *testing.T, dir string, got []FoundImage, want []wantImage) {
+func checkImages(t *testing.T, dir string, got []Image, want []wantImage) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: got %d images, want %d: %+v", dir, len(got), len(want), got)
@@ -75,7 +76,7 @@ func TestBuildOverlayImagesEntries(t *testing.T) {
 		},
 	}
 	for dir, want := range cases {
-		got, problems := BuildOverlay(tree, dir)
+		got, problems := Build(tree, dir)
 		if len(problems) > 0 {
 			t.Errorf("%s: unexpected problems %v", dir, problems)
 		}
@@ -85,7 +86,7 @@ func TestBuildOverlayImagesEntries(t *testing.T) {
 
 func TestBuildOverlayImagesEntryFields(t *testing.T) {
 	tree := loadTreeDir(t, "../../testdata/repos/kustomize-images")
-	got, _ := BuildOverlay(tree, overlaysRoot+"prod")
+	got, _ := Build(tree, overlaysRoot+"prod")
 	api := got[1].Location
 	want := map[string]model.Position{"name": {Line: 8, Column: 11}, "newName": {Line: 9, Column: 14}, "newTag": {Line: 10, Column: 13}}
 	if !reflect.DeepEqual(api.Fields, want) || api.Path != "images[0]" || api.Column != 5 {
@@ -97,7 +98,7 @@ func TestBuildOverlayImagesEntryFields(t *testing.T) {
 	if got[1].AppLabel != "search" || got[2].AppLabel != "" {
 		t.Errorf("app labels = %q, %q; want search and none", got[1].AppLabel, got[2].AppLabel)
 	}
-	staging, _ := BuildOverlay(tree, overlaysRoot+"staging")
+	staging, _ := Build(tree, overlaysRoot+"staging")
 	if f := staging[1].Location.Fields; f["digest"] != (model.Position{Line: 10, Column: 13}) || len(f) != 2 {
 		t.Errorf("staging api fields = %v, want name and digest (10:13)", f)
 	}
@@ -134,7 +135,7 @@ func TestBuildOverlayPatches(t *testing.T) {
 		},
 	}
 	for dir, want := range cases {
-		got, problems := BuildOverlay(tree, dir)
+		got, problems := Build(tree, dir)
 		if len(problems) > 0 {
 			t.Errorf("%s: unexpected problems %v", dir, problems)
 		}
@@ -145,7 +146,7 @@ func TestBuildOverlayPatches(t *testing.T) {
 func TestBuildOverlayPatchPositionsAndSetters(t *testing.T) {
 	tree := loadTreeDir(t, "../../testdata/repos/kustomize-patches")
 	at := func(dir string, i int) model.Location {
-		got, _ := BuildOverlay(tree, "apps/web/overlays/"+dir)
+		got, _ := Build(tree, "apps/web/overlays/"+dir)
 		return got[i].Location
 	}
 	cases := []struct {
@@ -188,7 +189,7 @@ func TestBuildOverlayProblems(t *testing.T) {
 		{"apps/web", "apps/web", 0, "no kustomization.yaml in this directory"},
 	}
 	for _, c := range cases {
-		images, problems := BuildOverlay(tree, c.dir)
+		images, problems := Build(tree, c.dir)
 		want := []model.Problem{{Source: "git", File: c.file, Line: c.line, Message: c.message}}
 		if len(images) != 0 || !reflect.DeepEqual(problems, want) {
 			t.Errorf("%s: got %v images, problems %+v; want %+v", c.dir, images, problems, want)
@@ -197,7 +198,7 @@ func TestBuildOverlayProblems(t *testing.T) {
 }
 
 func TestBuildOverlayInvalidImageReference(t *testing.T) {
-	tree := NewTree("", map[string][]byte{
+	tree := repotree.NewTree("", map[string][]byte{
 		"envs/dev/api/kustomization.yaml": []byte("resources:\n  - deploy.yaml\n"),
 		"envs/dev/api/deploy.yaml": []byte(`apiVersion: apps/v1
 kind: Deployment
@@ -213,7 +214,7 @@ spec:
           image: registry.example.org/shop/ok:1.0
 `),
 	})
-	images, problems := BuildOverlay(tree, "envs/dev/api")
+	images, problems := Build(tree, "envs/dev/api")
 	if len(images) != 1 || images[0].Name != "ok" || images[0].Location.Kind != model.KindManifest ||
 		images[0].Location.File != "envs/dev/api/deploy.yaml" || images[0].Location.Line != 12 {
 		t.Errorf("images = %+v, want only container ok, a manifest field at deploy.yaml:12", images)
@@ -227,7 +228,7 @@ spec:
 // krusty prints deprecation warnings straight to os.Stderr; none may reach
 // the terminal.
 func TestBuildOverlayWritesNothingToStderr(t *testing.T) {
-	resetBuildResults()
+	ForgetBuilds()
 	tree := loadTreeDir(t, "../../testdata/repos/kustomize-patches")
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -235,7 +236,7 @@ func TestBuildOverlayWritesNothingToStderr(t *testing.T) {
 	}
 	saved := os.Stderr
 	os.Stderr = w
-	_, problems := BuildOverlay(tree, "apps/web/overlays/staging") // uses patchesJson6902
+	_, problems := Build(tree, "apps/web/overlays/staging") // uses patchesJson6902
 	os.Stderr = saved
 	w.Close()
 	out, _ := io.ReadAll(r)
@@ -248,19 +249,19 @@ func TestBuildOverlayWritesNothingToStderr(t *testing.T) {
 // base file is seen by every overlay that includes it.
 func TestBuildOverlayCacheFollowsInputs(t *testing.T) {
 	dir := "../../testdata/repos/kustomize-images"
-	first, _ := BuildOverlay(loadTreeDir(t, dir), overlaysRoot+"qa")
-	again, _ := BuildOverlay(loadTreeDir(t, dir), overlaysRoot+"qa")
+	first, _ := Build(loadTreeDir(t, dir), overlaysRoot+"qa")
+	again, _ := Build(loadTreeDir(t, dir), overlaysRoot+"qa")
 	if !reflect.DeepEqual(first, again) {
 		t.Errorf("same files, different results:\n%+v\n%+v", first, again)
 	}
 	changed := loadTreeDir(t, dir)
 	base := changed.Files()[searchBase]
 	changed.Files()[searchBase] = []byte(strings.Replace(string(base), "search-api:1.0.0", "search-api:1.0.1", 1))
-	after, _ := BuildOverlay(changed, overlaysRoot+"qa")
+	after, _ := Build(changed, overlaysRoot+"qa")
 	if got := after[1].Ref.Tag; got != "1.0.1" {
 		t.Errorf("after changing the base, qa api tag = %q, want 1.0.1", got)
 	}
-	prod, _ := BuildOverlay(changed, overlaysRoot+"prod") // its own entry still wins
+	prod, _ := Build(changed, overlaysRoot+"prod") // its own entry still wins
 	if got := prod[1].Ref.Tag; got != "1.1.0" {
 		t.Errorf("prod api tag = %q, want 1.1.0", got)
 	}
@@ -270,7 +271,7 @@ func TestBuildOverlayCacheFollowsInputs(t *testing.T) {
 // the overlay gets an entry of its own; a manifest the overlay lists itself
 // is edited in place, marker and all.
 func TestBuildOverlayComponentsAndOwnManifests(t *testing.T) {
-	tree := NewTree("", map[string][]byte{
+	tree := repotree.NewTree("", map[string][]byte{
 		"base/kustomization.yaml": []byte("resources:\n  - deploy.yaml\n"),
 		"base/deploy.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n" +
 			"      containers:\n        - name: api\n          image: ghcr.io/x/api:1.0\n        - name: side\n          image: ghcr.io/x/side:1.0\n"),
@@ -283,12 +284,12 @@ func TestBuildOverlayComponentsAndOwnManifests(t *testing.T) {
 		"envs/dev/seed.yaml": []byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: seed\nspec:\n  template:\n    spec:\n" +
 			"      containers:\n        - name: seed\n          image: ghcr.io/x/seed:0.1 # {\"$imagepolicy\": \"ns:seed\"}\n"),
 	})
-	prod, _ := BuildOverlay(tree, "envs/prod")
+	prod, _ := Build(tree, "envs/prod")
 	checkImages(t, "envs/prod", prod, []wantImage{
 		{"api", "ghcr.io/x/api:1.0", "Deployment/api", addImages, "envs/prod/kustomization.yaml", 0, "base/deploy.yaml"},
 		{"side", "ghcr.io/x/side:2.0", "Deployment/api", addImages, "envs/prod/kustomization.yaml", 0, "components/side/kustomization.yaml"},
 	})
-	dev, _ := BuildOverlay(tree, "envs/dev")
+	dev, _ := Build(tree, "envs/dev")
 	checkImages(t, "envs/dev", dev, []wantImage{
 		{"api", "ghcr.io/x/api:1.0", "Deployment/api", addImages, "envs/dev/kustomization.yaml", 0, "base/deploy.yaml"},
 		{"side", "ghcr.io/x/side:1.0", "Deployment/api", addImages, "envs/dev/kustomization.yaml", 0, "base/deploy.yaml"},
@@ -307,25 +308,25 @@ func TestBuildOverlayComponentsAndOwnManifests(t *testing.T) {
 // filesystem is made for the new tree.
 func TestBuildCacheRoundTrip(t *testing.T) {
 	dir := "../../testdata/repos/kustomize-patches"
-	resetBuildResults()
-	want, _ := BuildOverlay(loadTreeDir(t, dir), "apps/web/overlays/dev")
+	ForgetBuilds()
+	want, _ := Build(loadTreeDir(t, dir), "apps/web/overlays/dev")
 	var saved bytes.Buffer
-	if err := WriteBuildCache(&saved); err != nil {
+	if err := WriteCache(&saved); err != nil {
 		t.Fatal(err)
 	}
-	resetBuildResults()
-	if err := ReadBuildCache(&saved); err != nil {
+	ForgetBuilds()
+	if err := ReadCache(&saved); err != nil {
 		t.Fatal(err)
 	}
 	tree := loadTreeDir(t, dir)
-	got, _ := BuildOverlay(tree, "apps/web/overlays/dev")
+	got, _ := Build(tree, "apps/web/overlays/dev")
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("from the saved cache:\n%+v\nwant\n%+v", got, want)
 	}
 	if lastCache.tree != tree || lastCache.fs != nil {
 		t.Errorf("the overlay was built again instead of read from the cache")
 	}
-	if err := ReadBuildCache(strings.NewReader("not a cache")); err == nil {
+	if err := ReadCache(strings.NewReader("not a cache")); err == nil {
 		t.Errorf("reading garbage: no error")
 	}
 }
@@ -333,7 +334,7 @@ func TestBuildCacheRoundTrip(t *testing.T) {
 // Build errors name the kustomization line they come from and say why in
 // plain words where krusty's wording is obscure.
 func TestBuildOverlayBuildErrors(t *testing.T) {
-	tree := NewTree("", map[string][]byte{
+	tree := repotree.NewTree("", map[string][]byte{
 		"base/kustomization.yaml": []byte("resources:\n  - deploy.yaml\n"),
 		"base/deploy.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n" +
 			"      containers:\n        - name: api\n          image: ghcr.io/x/api:1.0\n"),
@@ -360,7 +361,7 @@ func TestBuildOverlayBuildErrors(t *testing.T) {
 		{"remotepatch", 4, "remote files are not read: https://example.org/patch.yaml"},
 	}
 	for _, c := range cases {
-		images, problems := BuildOverlay(tree, c.dir)
+		images, problems := Build(tree, c.dir)
 		if c.dir == "remotepatch" && len(problems) == 2 && problems[1].Line == 8 {
 			problems = problems[:1] // the generator file is the second
 		}

@@ -1,15 +1,17 @@
-package gitops
+package kustomize
 
 import (
 	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // loadTreeDir reads a fixture directory into a Tree, as the repo reader
 // would from a commit.
-func loadTreeDir(t testing.TB, dir string) *Tree {
+func loadTreeDir(t testing.TB, dir string) *repotree.Tree {
 	t.Helper()
 	files := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -27,5 +29,5 @@ func loadTreeDir(t testing.TB, dir string) *Tree {
 	if err != nil {
 		t.Fatalf("reading fixture %s: %v", dir, err)
 	}
-	return NewTree("fixture", files)
+	return repotree.NewTree("fixture", files)
 }

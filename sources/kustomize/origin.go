@@ -1,9 +1,11 @@
-package gitops
+package kustomize
 
 import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // resourceDoc is one document of a resource file an overlay includes,
@@ -37,13 +39,13 @@ func (b *overlayBuild) resourceDocs() []resourceDoc {
 		seen[k.Dir] = true
 		defer delete(seen, k.Dir) // a base may be included twice (diamonds)
 		chain = append(chain[:len(chain):len(chain)], k)
-		prefix, suffix = prefix+Str(k.Root, "namePrefix"), Str(k.Root, "nameSuffix")+suffix
+		prefix, suffix = prefix+repotree.Str(k.Root, "namePrefix"), repotree.Str(k.Root, "nameSuffix")+suffix
 		for _, r := range k.Resources {
 			switch sub := b.c.kust(r.Path); {
 			case r.IsFile:
 				for _, d := range b.c.fileDocs(r.Path) {
-					name := Str(d.Root, "metadata", "name")
-					b.docs = append(b.docs, resourceDoc{File: r.Path, Doc: d.Root, Kind: Str(d.Root, "kind"),
+					name := repotree.Str(d.Root, "metadata", "name")
+					b.docs = append(b.docs, resourceDoc{File: r.Path, Doc: d.Root, Kind: repotree.Str(d.Root, "kind"),
 						Name: name, Full: prefix + name + suffix, Chain: chain})
 				}
 			case r.IsDir && sub != nil:

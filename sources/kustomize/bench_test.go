@@ -1,9 +1,11 @@
-package gitops
+package kustomize
 
 import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 var benchEnvs = []string{"dev", "test", "staging", "prod-eu", "prod-us"}
@@ -11,7 +13,7 @@ var benchEnvs = []string{"dev", "test", "staging", "prod-eu", "prod-us"}
 // generatedKustomizeTree is a repo of apps × (base + one overlay per env):
 // overlays set images: entries, every third one patches its image instead,
 // every fifth only inherits.
-func generatedKustomizeTree(apps int) (*Tree, []string) {
+func generatedKustomizeTree(apps int) (*repotree.Tree, []string) {
 	files := map[string][]byte{}
 	var overlays []string
 	for a := range apps {
@@ -49,11 +51,11 @@ spec:
 			files[dir+"/kustomization.yaml"] = []byte(k)
 		}
 	}
-	return NewTree("bench", files), overlays
+	return repotree.NewTree("bench", files), overlays
 }
 
 // BenchmarkBuildOverlays builds every overlay of a 300 apps × 5 envs repo.
-// "cold-prebuilt" does the same with PrebuildOverlays first (one worker
+// "cold-prebuilt" does the same with Prebuild first (one worker
 // per CPU); "filesystem" is the in-memory copy of the tree krusty reads;
 // "cold" starts each op with an empty results cache and a new tree, so the
 // in-memory filesystem is made once per op and krusty runs 1500 times;
@@ -65,26 +67,26 @@ spec:
 func BenchmarkBuildOverlays(b *testing.B) {
 	const apps = 300
 	overlays := apps * len(benchEnvs)
-	buildAll := func(b *testing.B, tree *Tree, dirs []string) {
+	buildAll := func(b *testing.B, tree *repotree.Tree, dirs []string) {
 		for _, dir := range dirs {
-			if imgs, problems := BuildOverlay(tree, dir); len(imgs) != 2 || len(problems) > 0 {
+			if imgs, problems := Build(tree, dir); len(imgs) != 2 || len(problems) > 0 {
 				b.Fatalf("%s: %d images, problems %v", dir, len(imgs), problems)
 			}
 		}
 	}
 	// cold builds every overlay from an empty results cache and a new tree;
-	// with prebuild, PrebuildOverlays spreads the builds over the cores first.
+	// with prebuild, Prebuild spreads the builds over the cores first.
 	cold := func(prebuild bool) func(b *testing.B) {
 		return func(b *testing.B) {
 			var cpu time.Duration
 			for b.Loop() {
 				b.StopTimer()
-				resetBuildResults()
+				ForgetBuilds()
 				tree, dirs := generatedKustomizeTree(apps)
 				b.StartTimer()
 				start := processCPU()
 				if prebuild {
-					PrebuildOverlays(tree, dirs)
+					Prebuild(tree, dirs)
 				}
 				buildAll(b, tree, dirs)
 				cpu += processCPU() - start
@@ -102,7 +104,7 @@ func BenchmarkBuildOverlays(b *testing.B) {
 		}
 	})
 	b.Run("refresh", func(b *testing.B) {
-		resetBuildResults()
+		ForgetBuilds()
 		tree, dirs := generatedKustomizeTree(apps)
 		buildAll(b, tree, dirs)
 		for b.Loop() {
@@ -114,7 +116,7 @@ func BenchmarkBuildOverlays(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*overlays), "ns/overlay")
 	})
 	b.Run("one-app", func(b *testing.B) {
-		resetBuildResults()
+		ForgetBuilds()
 		tree, dirs := generatedKustomizeTree(apps)
 		buildAll(b, tree, dirs)
 		i := 0

@@ -1,4 +1,4 @@
-package gitops
+package kustomize
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/imageref"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // overlayBuild locates the images of one built overlay in the files that
@@ -33,8 +34,8 @@ type imageSource struct {
 	Own bool
 }
 
-func (b *overlayBuild) found(imgs []builtImage) ([]FoundImage, []model.Problem) {
-	var out []FoundImage
+func (b *overlayBuild) found(imgs []builtImage) ([]Image, []model.Problem) {
+	var out []Image
 	var problems []model.Problem
 	for _, img := range imgs {
 		img.Origin = b.origin(img.Kind, img.Name)
@@ -54,7 +55,7 @@ func (b *overlayBuild) found(imgs []builtImage) ([]FoundImage, []model.Problem) 
 			name = img.Values.Name
 		}
 		loc, inherited := b.location(img, src)
-		out = append(out, FoundImage{Name: name, Ref: ref, Location: loc, Inherited: inherited,
+		out = append(out, Image{Name: name, Ref: ref, Location: loc, Inherited: inherited,
 			Workload: img.Workload(), AppLabel: img.AppLabel})
 	}
 	return out, problems
@@ -65,7 +66,7 @@ func (b *overlayBuild) found(imgs []builtImage) ([]FoundImage, []model.Problem) 
 // values) in the overlay's kustomization, at line 0.
 func (b *overlayBuild) location(img builtImage, src imageSource) (model.Location, string) {
 	if src.Own {
-		pos := Pos(src.Node)
+		pos := repotree.Pos(src.Node)
 		return model.Location{File: src.File, Line: pos.Line, Column: pos.Column, Kind: src.How,
 			Path: src.Path, Fields: src.Fields, Setter: src.Setter}, ""
 	}
@@ -85,10 +86,10 @@ func refOf(img builtImage) (model.ImageRef, error) {
 	if v.Whole != nil {
 		return imageref.Parse(v.Whole.Value)
 	}
-	if Value(v.Repository) == "" {
+	if repotree.Value(v.Repository) == "" {
 		return model.ImageRef{}, fmt.Errorf("HelmRelease values %s set no repository (chart defaults are not read)", v.Path)
 	}
-	return imageref.ParseParts(Value(v.Registry), Value(v.Repository), Value(v.Tag), Value(v.Digest))
+	return imageref.ParseParts(repotree.Value(v.Registry), repotree.Value(v.Repository), repotree.Value(v.Tag), repotree.Value(v.Digest))
 }
 
 // locate walks from the overlay down to the resource file and returns the
@@ -161,13 +162,13 @@ func matchImages(k *kustFile, img builtImage) (imageSource, bool) {
 		return imageSource{}, false
 	}
 	for _, e := range k.Images {
-		repo := Value(e.NewName)
+		repo := repotree.Value(e.NewName)
 		if repo == "" {
-			repo = Value(e.Name)
+			repo = repotree.Value(e.Name)
 		}
 		if repo != ref.Repository ||
-			(Value(e.NewTag) != "" && Value(e.NewTag) != ref.Tag) ||
-			(Value(e.Digest) != "" && Value(e.Digest) != ref.Digest) {
+			(repotree.Value(e.NewTag) != "" && repotree.Value(e.NewTag) != ref.Tag) ||
+			(repotree.Value(e.Digest) != "" && repotree.Value(e.Digest) != ref.Digest) {
 			continue
 		}
 		src := imageSource{File: k.File, How: model.KindKustomizeImages, Node: e.Node,
@@ -177,9 +178,9 @@ func matchImages(k *kustFile, img builtImage) (imageSource, bool) {
 			node *yaml.Node
 		}{{"newTag", e.NewTag}, {"digest", e.Digest}, {"newName", e.NewName}, {"name", e.Name}} {
 			if f.node != nil {
-				src.Fields[f.key] = Pos(f.node)
+				src.Fields[f.key] = repotree.Pos(f.node)
 				if src.Setter == "" {
-					src.Setter = Setter(f.node)
+					src.Setter = repotree.Setter(f.node)
 				}
 			}
 		}
@@ -199,7 +200,7 @@ func matchPatch(p patchDoc, img builtImage, original string) (imageSource, bool)
 			return imageSource{}, false
 		}
 		return imageSource{File: p.File, How: model.KindKustomizePatch, Node: node, Path: where,
-			Fields: map[string]model.Position{"image": Pos(node)}, Setter: Setter(node)}, true
+			Fields: map[string]model.Position{"image": repotree.Pos(node)}, Setter: repotree.Setter(node)}, true
 	}
 	vi, ok := p.valuesImage(img.Values.Path)
 	if !ok {
@@ -209,7 +210,7 @@ func matchPatch(p patchDoc, img builtImage, original string) (imageSource, bool)
 }
 
 // valuesSource locates a values image by the fields it sets.
-func valuesSource(file string, how model.FieldKind, vi ValuesImage) imageSource {
+func valuesSource(file string, how model.FieldKind, vi repotree.ValuesImage) imageSource {
 	src := imageSource{File: file, How: how, Node: vi.Node, Path: "spec.values." + vi.Path,
 		Fields: map[string]model.Position{}}
 	for _, f := range []struct {
@@ -217,12 +218,12 @@ func valuesSource(file string, how model.FieldKind, vi ValuesImage) imageSource 
 		node *yaml.Node
 	}{{"tag", vi.Tag}, {"digest", vi.Digest}, {"repository", vi.Repository}, {"registry", vi.Registry}, {"image", vi.Whole}} {
 		if f.node != nil {
-			src.Fields[f.key] = Pos(f.node)
+			src.Fields[f.key] = repotree.Pos(f.node)
 			if src.Node == nil {
 				src.Node = f.node
 			}
 			if src.Setter == "" {
-				src.Setter = Setter(f.node)
+				src.Setter = repotree.Setter(f.node)
 			}
 		}
 	}
@@ -236,7 +237,7 @@ func inResource(img builtImage) (imageSource, bool) {
 	}
 	doc, file := img.Origin.Doc, img.Origin.File
 	if img.Values != nil {
-		for _, vi := range FindValuesImages(Get(doc, "spec", "values")) {
+		for _, vi := range repotree.FindValuesImages(repotree.Get(doc, "spec", "values")) {
 			if vi.Path == img.Values.Path {
 				return valuesSource(file, model.KindFluxHelmRelease, vi), true
 			}
@@ -244,15 +245,15 @@ func inResource(img builtImage) (imageSource, bool) {
 		return imageSource{}, false
 	}
 	spec := podSpecPath(img.Kind)
-	list := Get(doc, append(append([]string(nil), spec...), img.List)...)
+	list := repotree.Get(doc, append(append([]string(nil), spec...), img.List)...)
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return imageSource{}, false
 	}
 	for i, item := range list.Content {
-		if node := scalarAt(item, "image"); node != nil && Str(item, "name") == img.Container {
+		if node := repotree.ScalarAt(item, "image"); node != nil && repotree.Str(item, "name") == img.Container {
 			return imageSource{File: file, How: model.KindManifest, Node: node,
 				Path:   strings.Join(spec, ".") + "." + img.List + "[" + strconv.Itoa(i) + "].image",
-				Fields: map[string]model.Position{"image": Pos(node)}, Setter: Setter(node)}, true
+				Fields: map[string]model.Position{"image": repotree.Pos(node)}, Setter: repotree.Setter(node)}, true
 		}
 	}
 	return imageSource{}, false

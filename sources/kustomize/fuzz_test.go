@@ -1,9 +1,11 @@
-package gitops
+package kustomize
 
 import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // FuzzBuildOverlay builds an overlay whose kustomization and patch are
@@ -34,8 +36,8 @@ func FuzzBuildOverlay(f *testing.F) {
 		for _, name := range []string{"web-image.yaml", "proxy-json6902.yaml", "web-image.json", "cache-values.yaml"} {
 			files[dir+name] = patch
 		}
-		tree := NewTree("fuzz", files)
-		images, _ := BuildOverlay(tree, dir)
+		tree := repotree.NewTree("fuzz", files)
+		images, _ := Build(tree, dir)
 		for _, img := range images {
 			loc := img.Location
 			data, ok := tree.Read(loc.File)

@@ -1,4 +1,4 @@
-package gitops
+package kustomize
 
 import (
 	"slices"
@@ -7,6 +7,8 @@ import (
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // builtImage is one image in the built output of an overlay: a container of
@@ -27,7 +29,7 @@ type builtImage struct {
 	Image     *yaml.Node
 
 	// For HelmRelease values: the image as FindValuesImages reads it.
-	Values *ValuesImage
+	Values *repotree.ValuesImage
 }
 
 // Workload names the resource the way the cluster source looks it up.
@@ -40,14 +42,14 @@ func builtImages(m resmap.ResMap) []builtImage {
 		kind := r.GetKind()
 		base := builtImage{Kind: kind, Name: r.GetName(), AppLabel: appLabel(r)}
 		if spec := podSpecPath(kind); spec != nil {
-			podSpec := Get(r.YNode(), spec...)
+			podSpec := repotree.Get(r.YNode(), spec...)
 			for _, list := range []string{"initContainers", "containers"} {
 				out = append(out, containerImages(base, podSpec, list)...)
 			}
 			continue
 		}
 		if kind == "HelmRelease" && strings.HasPrefix(r.GetApiVersion(), "helm.toolkit.fluxcd.io/") {
-			for _, vi := range FindValuesImages(Get(r.YNode(), "spec", "values")) {
+			for _, vi := range repotree.FindValuesImages(repotree.Get(r.YNode(), "spec", "values")) {
 				img := base
 				img.Values = &vi
 				out = append(out, img)
@@ -58,18 +60,18 @@ func builtImages(m resmap.ResMap) []builtImage {
 }
 
 func containerImages(base builtImage, podSpec *yaml.Node, list string) []builtImage {
-	seq := Get(podSpec, list)
+	seq := repotree.Get(podSpec, list)
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		return nil
 	}
 	var out []builtImage
 	for i, c := range seq.Content {
-		img := scalarAt(c, "image")
+		img := repotree.ScalarAt(c, "image")
 		if img == nil {
 			continue
 		}
 		b := base
-		b.Container, b.List, b.Index, b.Image = Str(c, "name"), list, i, img
+		b.Container, b.List, b.Index, b.Image = repotree.Str(c, "name"), list, i, img
 		out = append(out, b)
 	}
 	return out
@@ -78,14 +80,14 @@ func containerImages(base builtImage, podSpec *yaml.Node, list string) []builtIm
 // appLabel returns the label the cluster source finds pods by: the
 // workload's own labels first, then its pod template's.
 func appLabel(r *resource.Resource) string {
-	sets := []*yaml.Node{Get(r.YNode(), "metadata", "labels")}
+	sets := []*yaml.Node{repotree.Get(r.YNode(), "metadata", "labels")}
 	if spec := podSpecPath(r.GetKind()); spec != nil {
 		template := append(slices.Clone(spec[:len(spec)-1]), "metadata", "labels")
-		sets = append(sets, Get(r.YNode(), template...))
+		sets = append(sets, repotree.Get(r.YNode(), template...))
 	}
 	for _, key := range []string{"app.kubernetes.io/name", "app.kubernetes.io/instance"} {
 		for _, labels := range sets {
-			if v := Str(labels, key); v != "" {
+			if v := repotree.Str(labels, key); v != "" {
 				return v
 			}
 		}

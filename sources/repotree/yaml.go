@@ -1,4 +1,4 @@
-package gitops
+package repotree
 
 import (
 	"bytes"
@@ -57,7 +57,7 @@ func errorLine(err error) int {
 // Get follows mapping keys from n and returns the node at the end, or nil.
 func Get(n *yaml.Node, keys ...string) *yaml.Node {
 	for _, k := range keys {
-		n = mapValue(n, k)
+		n = MapValue(n, k)
 		if n == nil {
 			return nil
 		}
@@ -75,7 +75,7 @@ func Str(n *yaml.Node, keys ...string) string {
 }
 
 // mapValue returns the value of key in a mapping node, following aliases.
-func mapValue(n *yaml.Node, key string) *yaml.Node {
+func MapValue(n *yaml.Node, key string) *yaml.Node {
 	if n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}

@@ -1,4 +1,4 @@
-package gitops
+package kustomize
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // patchDoc is one document of a kustomization's patch: a strategic-merge
@@ -54,8 +56,8 @@ func anchored(s string) *regexp.Regexp {
 }
 
 // readPatches collects the patches of all three kustomization keys.
-func (k *kustFile) readPatches(t *Tree) {
-	if list := Get(k.Root, "patchesStrategicMerge"); list != nil && list.Kind == yaml.SequenceNode {
+func (k *kustFile) readPatches(t *repotree.Tree) {
+	if list := repotree.Get(k.Root, "patchesStrategicMerge"); list != nil && list.Kind == yaml.SequenceNode {
 		for _, item := range list.Content {
 			if item.Kind != yaml.ScalarNode {
 				continue
@@ -68,15 +70,15 @@ func (k *kustFile) readPatches(t *Tree) {
 		}
 	}
 	for _, key := range []string{"patches", "patchesJson6902"} {
-		list := Get(k.Root, key)
+		list := repotree.Get(k.Root, key)
 		if list == nil || list.Kind != yaml.SequenceNode {
 			continue
 		}
 		for _, item := range list.Content {
-			target := readTarget(Get(item, "target"))
-			if p := Str(item, "path"); p != "" {
+			target := readTarget(repotree.Get(item, "target"))
+			if p := repotree.Str(item, "path"); p != "" {
 				k.addPatchFile(t, path.Join(k.Dir, p), target)
-			} else if inline := Get(item, "patch"); inline != nil && inline.Kind == yaml.ScalarNode {
+			} else if inline := repotree.Get(item, "patch"); inline != nil && inline.Kind == yaml.ScalarNode {
 				k.addPatchInline(inline, target)
 			}
 		}
@@ -87,35 +89,35 @@ func readTarget(n *yaml.Node) *patchTarget {
 	if n == nil {
 		return nil
 	}
-	return &patchTarget{Kind: anchored(Str(n, "kind")), Name: anchored(Str(n, "name"))}
+	return &patchTarget{Kind: anchored(repotree.Str(n, "kind")), Name: anchored(repotree.Str(n, "name"))}
 }
 
-func (k *kustFile) addPatchFile(t *Tree, file string, target *patchTarget) {
+func (k *kustFile) addPatchFile(t *repotree.Tree, file string, target *patchTarget) {
 	data, ok := t.Read(file)
 	if !ok {
 		return // krusty reports the missing file
 	}
-	docs, _ := ParseDocs(file, data)
+	docs, _ := repotree.ParseDocs(file, data)
 	k.addPatchDocs(docs, file, target)
 }
 
 func (k *kustFile) addPatchInline(inline *yaml.Node, target *patchTarget) {
-	docs, _ := ParseDocs(k.File, []byte(inline.Value))
+	docs, _ := repotree.ParseDocs(k.File, []byte(inline.Value))
 	for _, d := range docs {
 		k.shiftInline(d.Root, inline)
 	}
 	k.addPatchDocs(docs, k.File, target)
 }
 
-func (k *kustFile) addPatchDocs(docs []Doc, file string, target *patchTarget) {
+func (k *kustFile) addPatchDocs(docs []repotree.Doc, file string, target *patchTarget) {
 	for _, d := range docs {
 		p := patchDoc{File: file, Root: d.Root, JSON6902: d.Root.Kind == yaml.SequenceNode}
 		switch {
 		case target != nil:
 			p.Target = *target
 		case !p.JSON6902:
-			p.Target = patchTarget{Kind: anchored(regexp.QuoteMeta(Str(d.Root, "kind"))),
-				Name: anchored(regexp.QuoteMeta(Str(d.Root, "metadata", "name")))}
+			p.Target = patchTarget{Kind: anchored(regexp.QuoteMeta(repotree.Str(d.Root, "kind"))),
+				Name: anchored(regexp.QuoteMeta(repotree.Str(d.Root, "metadata", "name")))}
 		default:
 			continue // JSON 6902 without a target applies to nothing
 		}
@@ -181,13 +183,13 @@ func podSpecPath(kind string) []string {
 func (p patchDoc) containerImage(c builtImage) (*yaml.Node, string) {
 	spec := podSpecPath(c.Kind)
 	if !p.JSON6902 {
-		list := Get(p.Root, append(append([]string(nil), spec...), c.List)...)
+		list := repotree.Get(p.Root, append(append([]string(nil), spec...), c.List)...)
 		if list == nil || list.Kind != yaml.SequenceNode {
 			return nil, ""
 		}
 		for i, item := range list.Content {
-			if Str(item, "name") == c.Container {
-				if img := scalarAt(item, "image"); img != nil {
+			if repotree.Str(item, "name") == c.Container {
+				if img := repotree.ScalarAt(item, "image"); img != nil {
 					return img, strings.Join(spec, ".") + "." + c.List + "[" + strconv.Itoa(i) + "].image"
 				}
 			}
@@ -199,14 +201,14 @@ func (p patchDoc) containerImage(c builtImage) (*yaml.Node, string) {
 	// so an operation on the same list that wrote the final value counts too.
 	list := "/" + strings.Join(spec, "/") + "/" + c.List + "/"
 	for i, op := range p.Root.Content {
-		where, value := Str(op, "path"), Get(op, "value")
+		where, value := repotree.Str(op, "path"), repotree.Get(op, "value")
 		index, rest, ok := strings.Cut(strings.TrimPrefix(where, list), "/")
 		if !writes(op) || !strings.HasPrefix(where, list) {
 			continue
 		}
 		img, at := value, "["+strconv.Itoa(i)+"].value"
 		if !ok {
-			img, at = scalarAt(value, "image"), at+".image"
+			img, at = repotree.ScalarAt(value, "image"), at+".image"
 		} else if rest != "image" {
 			continue
 		}
@@ -219,26 +221,26 @@ func (p patchDoc) containerImage(c builtImage) (*yaml.Node, string) {
 
 // valuesImage returns what a patch sets of a HelmRelease values image at
 // valuesPath ("frontend.image"): the fields it sets, positioned in the patch.
-func (p patchDoc) valuesImage(valuesPath string) (ValuesImage, bool) {
+func (p patchDoc) valuesImage(valuesPath string) (repotree.ValuesImage, bool) {
 	if !p.JSON6902 {
-		for _, vi := range FindValuesImages(Get(p.Root, "spec", "values")) {
+		for _, vi := range repotree.FindValuesImages(repotree.Get(p.Root, "spec", "values")) {
 			if vi.Path == valuesPath {
 				return vi, true
 			}
 		}
-		return ValuesImage{}, false
+		return repotree.ValuesImage{}, false
 	}
 	pointer := "/spec/values/" + strings.ReplaceAll(valuesPath, ".", "/")
-	var found ValuesImage
+	var found repotree.ValuesImage
 	ok := false
 	for _, op := range p.Root.Content {
-		where, value := Str(op, "path"), Get(op, "value")
+		where, value := repotree.Str(op, "path"), repotree.Get(op, "value")
 		if value == nil || !writes(op) {
 			continue
 		}
 		if where == pointer {
 			wrapper := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "image"}, value}}
-			if vis := FindValuesImages(wrapper); len(vis) == 1 {
+			if vis := repotree.FindValuesImages(wrapper); len(vis) == 1 {
 				found, ok = vis[0], true
 			}
 			continue
@@ -264,6 +266,6 @@ func (p patchDoc) valuesImage(valuesPath string) (ValuesImage, bool) {
 
 // writes reports whether a JSON 6902 operation writes a value.
 func writes(op *yaml.Node) bool {
-	o := Str(op, "op")
+	o := repotree.Str(op, "op")
 	return o == "replace" || o == "add"
 }

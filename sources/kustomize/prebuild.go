@@ -1,4 +1,4 @@
-package gitops
+package kustomize
 
 import (
 	"crypto/sha256"
@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // Overlays per worker below which a worker's own in-memory filesystem costs
@@ -15,15 +17,15 @@ const minBuildsPerWorker = 8
 // maxBuildWorkers bounds the copies of the tree kept in memory at once.
 const maxBuildWorkers = 8
 
-// PrebuildOverlays builds the overlays in dirs on several goroutines and
-// keeps the results, so the BuildOverlay calls that follow are lookups.
+// Prebuild builds the overlays in dirs on several goroutines and
+// keeps the results, so the Build calls that follow are lookups.
 // Discovery calls it with every overlay dir it found; it is only a speed-up
 // (a cold read of 300 apps × 5 overlays is seconds of krusty CPU, spread
 // over the cores here). Each worker has its own kustomizer and a filesystem
 // holding only the files the builds read;
 // overlays that set a custom OpenAPI schema (global in kustomize) are left
-// to BuildOverlay, which builds one at a time.
-func PrebuildOverlays(t *Tree, dirs []string) {
+// to Build, which builds one at a time.
+func Prebuild(t *repotree.Tree, dirs []string) {
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	c := cacheFor(t)
@@ -48,7 +50,7 @@ func PrebuildOverlays(t *Tree, dirs []string) {
 	}
 	workers := min(runtime.GOMAXPROCS(0), maxBuildWorkers, len(jobs)/minBuildsPerWorker)
 	if workers < 2 {
-		return // BuildOverlay builds them as they are asked for
+		return // Build builds them as they are asked for
 	}
 	results := make([]buildResult, len(jobs))
 	var next atomic.Int64
@@ -76,7 +78,7 @@ func PrebuildOverlays(t *Tree, dirs []string) {
 func (c *kustCache) setsSchema(overlay *kustFile) bool {
 	found := false
 	c.walk(overlay, func(k *kustFile) {
-		found = found || Get(k.Root, "openapi") != nil
+		found = found || repotree.Get(k.Root, "openapi") != nil
 	})
 	return found
 }

@@ -1,4 +1,4 @@
-package gitops
+package repotree
 
 import (
 	"strconv"
@@ -45,7 +45,7 @@ type valuesWalker struct {
 // walk visits n at path; itemName is the `name` of the list item n is, if
 // any, which names an image directly inside it.
 func (w *valuesWalker) walk(n *yaml.Node, path []string, itemName string) {
-	n = resolveAlias(n)
+	n = ResolveAlias(n)
 	if n == nil || w.visits > maxValuesVisits {
 		return
 	}
@@ -54,7 +54,7 @@ func (w *valuesWalker) walk(n *yaml.Node, path []string, itemName string) {
 	case yaml.MappingNode:
 		Pairs(n, func(k, v *yaml.Node) {
 			p := append(append([]string(nil), path...), k.Value)
-			if img, ok := valuesImage(k.Value, resolveAlias(v), p); ok {
+			if img, ok := valuesImage(k.Value, ResolveAlias(v), p); ok {
 				if itemName != "" && len(path) > 0 && strings.HasSuffix(path[len(path)-1], "]") {
 					img.Name = itemName
 				}
@@ -70,12 +70,12 @@ func (w *valuesWalker) walk(n *yaml.Node, path []string, itemName string) {
 		for i, item := range n.Content {
 			p := append([]string(nil), path...)
 			p[len(p)-1] += "[" + strconv.Itoa(i) + "]"
-			w.walk(item, p, Str(resolveAlias(item), "name"))
+			w.walk(item, p, Str(ResolveAlias(item), "name"))
 		}
 	}
 }
 
-func resolveAlias(n *yaml.Node) *yaml.Node {
+func ResolveAlias(n *yaml.Node) *yaml.Node {
 	if n != nil && n.Kind == yaml.AliasNode {
 		return n.Alias
 	}
@@ -102,10 +102,10 @@ func valuesImage(key string, v *yaml.Node, path []string) (ValuesImage, bool) {
 		img.Whole = v
 		return img, true
 	case yaml.MappingNode:
-		img.Registry = scalarAt(v, "registry")
-		img.Repository = scalarAt(v, "repository")
-		img.Tag = scalarAt(v, "tag")
-		img.Digest = scalarAt(v, "digest")
+		img.Registry = ScalarAt(v, "registry")
+		img.Repository = ScalarAt(v, "repository")
+		img.Tag = ScalarAt(v, "tag")
+		img.Digest = ScalarAt(v, "digest")
 		if img.Repository == nil && img.Tag == nil && img.Digest == nil {
 			return ValuesImage{}, false
 		}
@@ -116,8 +116,8 @@ func valuesImage(key string, v *yaml.Node, path []string) (ValuesImage, bool) {
 
 // scalarAt returns the scalar at key. A null (`tag:` with nothing after it)
 // counts as absent: it has no text a promotion could rewrite in place.
-func scalarAt(n *yaml.Node, key string) *yaml.Node {
-	v := mapValue(n, key)
+func ScalarAt(n *yaml.Node, key string) *yaml.Node {
+	v := MapValue(n, key)
 	if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
 		return nil
 	}

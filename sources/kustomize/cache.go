@@ -1,4 +1,4 @@
-package gitops
+package kustomize
 
 import (
 	"crypto/sha256"
@@ -14,15 +14,16 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // A krusty build costs milliseconds, so results are kept by the hash of
 // everything the build reads: a refresh at a new commit, or a walk through
 // history, rebuilds only the overlays whose inputs changed.
 
-// buildResult is what BuildOverlay returns for one overlay.
+// buildResult is what Build returns for one overlay.
 type buildResult struct {
-	Images   []FoundImage
+	Images   []Image
 	Problems []model.Problem
 }
 
@@ -31,8 +32,8 @@ const maxCachedBuilds = 20000
 
 var buildResults = map[[sha256.Size]byte]buildResult{}
 
-// resetBuildResults forgets every cached build (benchmarks start cold).
-func resetBuildResults() {
+// ForgetBuilds forgets every cached build (benchmarks start cold).
+func ForgetBuilds() {
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	buildResults = map[[sha256.Size]byte]buildResult{}
@@ -47,7 +48,7 @@ func rememberBuild(key [sha256.Size]byte, r buildResult) {
 }
 
 // copy returns a result the caller may modify.
-func (r buildResult) copy() ([]FoundImage, []model.Problem) {
+func (r buildResult) copy() ([]Image, []model.Problem) {
 	images := slices.Clone(r.Images)
 	for i := range images {
 		images[i].Location.Fields = maps.Clone(images[i].Location.Fields)
@@ -78,18 +79,18 @@ type buildCacheFile struct {
 	Builds map[[sha256.Size]byte]buildResult
 }
 
-// WriteBuildCache saves the kustomize build results of this process, so the
+// WriteCache saves the kustomize build results of this process, so the
 // next run (a new `ferry status`) builds only overlays whose inputs changed.
-func WriteBuildCache(w io.Writer) error {
+func WriteCache(w io.Writer) error {
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	return gob.NewEncoder(w).Encode(buildCacheFile{Stamp: buildCacheStamp(), Builds: buildResults})
 }
 
-// ReadBuildCache loads results saved by WriteBuildCache. A cache from
+// ReadCache loads results saved by WriteCache. A cache from
 // another ferry build, or one that does not decode, is an error and
 // nothing is loaded; the caller may ignore it (builds just run again).
-func ReadBuildCache(r io.Reader) error {
+func ReadCache(r io.Reader) error {
 	var f buildCacheFile
 	if err := gob.NewDecoder(r).Decode(&f); err != nil {
 		return fmt.Errorf("kustomize build cache is unreadable: %w", err)
@@ -149,4 +150,17 @@ func (c *kustCache) inputFiles(overlay *kustFile) map[string]bool {
 		})
 	})
 	return files
+}
+
+// Inputs lists, sorted, every file the build of the overlay in dir may
+// read: its kustomizations, resources and patches. --explain names them as
+// what feeds the overlay's cells.
+func Inputs(t *repotree.Tree, dir string) []string {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	k := cacheFor(t).kust(cleanDir(dir))
+	if k == nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(cacheFor(t).inputFiles(k)))
 }

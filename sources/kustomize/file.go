@@ -1,4 +1,4 @@
-package gitops
+package kustomize
 
 import (
 	"path"
@@ -7,11 +7,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
-// kustomizeFileNames are the file names kustomize looks for in a directory,
+// FileNames are the file names kustomize looks for in a directory,
 // in its own order of preference.
-var kustomizeFileNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+var FileNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
 
 // kustFile is one kustomization file read for locating images: the entries
 // ferry needs to say which file sets an image. krusty does the real build.
@@ -33,7 +34,7 @@ type kustFile struct {
 }
 
 // patchDocs returns the kustomization's patches, reading them once.
-func (k *kustFile) patchDocs(t *Tree) []patchDoc {
+func (k *kustFile) patchDocs(t *repotree.Tree) []patchDoc {
 	if !k.patchesRead && k.Root != nil {
 		k.readPatches(t)
 	}
@@ -62,8 +63,8 @@ type resourceEntry struct {
 }
 
 // findKustomization returns the kustomization file of dir, or "".
-func findKustomization(t *Tree, dir string) string {
-	for _, n := range kustomizeFileNames {
+func findKustomization(t *repotree.Tree, dir string) string {
+	for _, n := range FileNames {
 		if p := path.Join(dir, n); t.Has(p) {
 			return p
 		}
@@ -72,14 +73,14 @@ func findKustomization(t *Tree, dir string) string {
 }
 
 // readKustFile parses the kustomization in dir; nil when there is none.
-func readKustFile(t *Tree, dir string) *kustFile {
+func readKustFile(t *repotree.Tree, dir string) *kustFile {
 	file := findKustomization(t, dir)
 	if file == "" {
 		return nil
 	}
 	data, _ := t.Read(file)
 	k := &kustFile{Dir: dir, File: file, Data: data}
-	docs, problem := ParseDocs(file, data)
+	docs, problem := repotree.ParseDocs(file, data)
 	if problem != nil {
 		k.Problems = append(k.Problems, *problem)
 	}
@@ -89,13 +90,13 @@ func readKustFile(t *Tree, dir string) *kustFile {
 	k.Root = docs[0].Root
 	k.readImages()
 	for _, key := range []string{"resources", "bases", "components"} {
-		k.readResources(t, Get(k.Root, key), key == "components")
+		k.readResources(t, repotree.Get(k.Root, key), key == "components")
 	}
 	return k
 }
 
 func (k *kustFile) readImages() {
-	list := Get(k.Root, "images")
+	list := repotree.Get(k.Root, "images")
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return
 	}
@@ -105,15 +106,15 @@ func (k *kustFile) readImages() {
 		}
 		k.Images = append(k.Images, imageEntry{
 			Index: i, Node: item,
-			Name:    scalarAt(item, "name"),
-			NewName: scalarAt(item, "newName"),
-			NewTag:  scalarAt(item, "newTag"),
-			Digest:  scalarAt(item, "digest"),
+			Name:    repotree.ScalarAt(item, "name"),
+			NewName: repotree.ScalarAt(item, "newName"),
+			NewTag:  repotree.ScalarAt(item, "newTag"),
+			Digest:  repotree.ScalarAt(item, "digest"),
 		})
 	}
 }
 
-func (k *kustFile) readResources(t *Tree, list *yaml.Node, component bool) {
+func (k *kustFile) readResources(t *repotree.Tree, list *yaml.Node, component bool) {
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return
 	}
@@ -144,7 +145,7 @@ func (k *kustFile) remoteFiles() []*yaml.Node {
 		}
 	}
 	items := func(key string) []*yaml.Node {
-		if list := Get(k.Root, key); list != nil && list.Kind == yaml.SequenceNode {
+		if list := repotree.Get(k.Root, key); list != nil && list.Kind == yaml.SequenceNode {
 			return list.Content
 		}
 		return nil
@@ -156,15 +157,15 @@ func (k *kustFile) remoteFiles() []*yaml.Node {
 	}
 	for _, key := range []string{"patches", "patchesJson6902", "replacements"} {
 		for _, item := range items(key) {
-			check(Get(item, "path"))
+			check(repotree.Get(item, "path"))
 		}
 	}
-	check(Get(k.Root, "openapi", "path"))
+	check(repotree.Get(k.Root, "openapi", "path"))
 	for _, key := range []string{"configMapGenerator", "secretGenerator"} {
 		for _, item := range items(key) {
-			check(Get(item, "env"))
+			check(repotree.Get(item, "env"))
 			for _, list := range []string{"files", "envs"} {
-				if files := Get(item, list); files != nil {
+				if files := repotree.Get(item, list); files != nil {
 					for _, f := range files.Content {
 						if _, file, ok := strings.Cut(f.Value, "="); ok && isRemote(file) {
 							out = append(out, f)
@@ -244,7 +245,7 @@ func eachScalarNode(n *yaml.Node, fn func(*yaml.Node)) {
 // mapKey returns the key node of key in a mapping, or nil.
 func mapKey(n *yaml.Node, key string) *yaml.Node {
 	var found *yaml.Node
-	Pairs(n, func(k, _ *yaml.Node) {
+	repotree.Pairs(n, func(k, _ *yaml.Node) {
 		if found == nil && k.Value == key {
 			found = k
 		}
