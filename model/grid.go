@@ -104,40 +104,40 @@ func (w *World) cell(k CellKey, ix *index) *Cell {
 		c.Controller = &ctl
 	}
 	failed := hasProblemFrom(c.Problems, "git", "cluster")
-	var states []State
-	for _, i := range ix.declared[k] {
-		d := w.Declared[i]
-		c.Problems = appendNew(c.Problems, w.RegistryProblems[d.Ref.String()]...)
-		img := w.imageStatus(d, c.Controller, failed, ix)
-		states = append(states, img.State)
+	state := StateMissing
+	decls := ix.declared[k]
+	if len(decls) > 0 {
+		c.Images = make([]ImageStatus, 0, len(decls))
+	}
+	for _, i := range decls {
+		c.Problems = appendNew(c.Problems, ix.facts[i].regProblems...)
+		img := w.imageStatus(i, c.Controller, failed, ix)
+		if img.State.MoreUrgent(state) {
+			state = img.State
+		}
 		c.Images = append(c.Images, img)
 	}
 	// The same order in every environment, so a row reads across.
-	slices.SortStableFunc(c.Images, func(a, b ImageStatus) int { return strings.Compare(a.Name, b.Name) })
-	switch {
-	case len(states) == 0 && len(c.Problems) > 0:
+	if len(c.Images) > 1 {
+		slices.SortStableFunc(c.Images, func(a, b ImageStatus) int { return strings.Compare(a.Name, b.Name) })
+	}
+	c.State = state
+	if len(decls) == 0 && len(c.Problems) > 0 {
 		c.State = StateError
-	default:
-		c.State = MostUrgent(states...)
 	}
 	return c
 }
 
-func (w *World) imageStatus(d Declared, ctl *ControllerFacts, cellFailed bool, ix *index) ImageStatus {
-	f := ImageFacts{Declared: &d, Controller: ctl, Failed: cellFailed}
-	ref := d.Ref.String()
-	if reg, ok := w.Registry[ref]; ok {
-		f.Registry = &reg
-	}
-	if len(w.RegistryProblems[ref]) > 0 {
-		f.Failed = true
-	}
-	if live, ok := w.Live[ImageKey{d.App, d.Env, d.Name}]; ok {
-		f.Live = &live
-	}
+// imageStatus judges the i-th declaration with the facts the index
+// gathered for it once.
+func (w *World) imageStatus(i int, ctl *ControllerFacts, cellFailed bool, ix *index) ImageStatus {
+	d := &w.Declared[i]
+	df := ix.facts[i]
+	f := ImageFacts{Declared: d, Controller: ctl, Failed: cellFailed || len(df.regProblems) > 0,
+		Registry: df.registry, Live: df.live}
 	f.UpstreamNewer = w.upstreamNewer(d, f, ix)
 	return ImageStatus{
-		Name: d.Name, Declared: declaredJSON(d), Registry: f.Registry, Live: f.Live,
+		Name: d.Name, Declared: declaredJSON(*d), Registry: f.Registry, Live: f.Live,
 		State: ImageState(f), Findings: f.Findings(), Facts: f,
 	}
 }

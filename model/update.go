@@ -1,6 +1,7 @@
 package model
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -8,7 +9,9 @@ import (
 // Update is one source's news: the facts it knows now. Sources stream
 // updates; World.Apply merges each, replacing only what that source said
 // before, so the console and `ferry status` build the same world from the
-// same stream.
+// same stream. Apply never writes into a map or slice the world held
+// before: a copy of the World struct is a snapshot another goroutine may
+// read while the world moves on.
 type Update interface {
 	apply(w *World)
 }
@@ -54,32 +57,30 @@ type RegistryUpdate struct {
 }
 
 func (u RegistryUpdate) apply(w *World) {
-	if w.Registry == nil {
-		w.Registry = map[string]RegistryFacts{}
-	}
-	if w.RegistryProblems == nil {
-		w.RegistryProblems = map[string][]Problem{}
-	}
-	answered := make(map[string]bool, len(u.Facts)+len(u.Problems))
-	for ref := range u.Facts {
-		answered[ref] = true
-	}
-	for ref := range u.Problems {
-		answered[ref] = true
+	if len(u.Facts)+len(u.Problems) > 0 {
+		// Copy on write: a grid being derived from the world as it was
+		// keeps reading the old maps.
+		w.Registry, w.RegistryProblems = maps.Clone(w.Registry), maps.Clone(w.RegistryProblems)
+		if w.Registry == nil {
+			w.Registry = map[string]RegistryFacts{}
+		}
+		if w.RegistryProblems == nil {
+			w.RegistryProblems = map[string][]Problem{}
+		}
 	}
 	// An answer replaces everything known of its reference: a registry
 	// that recovered clears its old problem.
-	for ref := range answered {
-		if f, ok := u.Facts[ref]; ok {
-			w.Registry[ref] = f
-		} else {
-			delete(w.Registry, ref)
-		}
-		if ps := u.Problems[ref]; len(ps) > 0 {
-			w.RegistryProblems[ref] = ps
-		} else {
+	for ref, f := range u.Facts {
+		w.Registry[ref] = f
+		if _, failed := u.Problems[ref]; !failed {
 			delete(w.RegistryProblems, ref)
 		}
+	}
+	for ref, ps := range u.Problems {
+		if _, ok := u.Facts[ref]; !ok {
+			delete(w.Registry, ref)
+		}
+		w.RegistryProblems[ref] = ps
 	}
 	w.Progress.Registry = RegistryProgress{Asked: true, Done: u.Done, Total: u.Total}
 }

@@ -2,35 +2,24 @@ package model
 
 // upstreamNewer reports whether an upstream environment holds a newer
 // artifact of the same image than d's environment: the cell is promotable.
-func (w *World) upstreamNewer(d Declared, f ImageFacts, ix *index) bool {
+func (w *World) upstreamNewer(d *Declared, f ImageFacts, ix *index) bool {
 	env, ok := w.Environments.Get(d.Env)
 	if !ok {
 		return false
 	}
 	for _, up := range env.Upstream {
 		for _, i := range ix.declared[CellKey{d.App, up}] {
-			u := w.Declared[i]
+			u := &w.Declared[i]
 			if u.Name != d.Name {
 				continue
 			}
-			if newer(w.factsOf(u), f) {
+			uf := ImageFacts{Declared: u, Registry: ix.facts[i].registry, Live: ix.facts[i].live}
+			if newer(uf, f) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// factsOf gathers the registry and live facts of a declaration.
-func (w *World) factsOf(d Declared) ImageFacts {
-	f := ImageFacts{Declared: &d}
-	if reg, ok := w.Registry[d.Ref.String()]; ok {
-		f.Registry = &reg
-	}
-	if live, ok := w.Live[ImageKey{d.App, d.Env, d.Name}]; ok {
-		f.Live = &live
-	}
-	return f
 }
 
 // newer reports whether up is a newer artifact than here. Digests decide

@@ -83,6 +83,7 @@ func (w *World) GlobalProblems() []Problem {
 // scanning the declarations once per cell made the grid quadratic.
 type index struct {
 	declared map[CellKey][]int // positions in World.Declared, in file order
+	facts    []declFacts       // by position in World.Declared
 	byCell   map[CellKey][]Problem
 	byRow    map[string][]Problem
 	byColumn map[string][]Problem
@@ -93,9 +94,13 @@ func (w *World) index() *index {
 		declared: make(map[CellKey][]int, len(w.Declared)),
 		byCell:   map[CellKey][]Problem{}, byRow: map[string][]Problem{}, byColumn: map[string][]Problem{},
 	}
-	for i, d := range w.Declared {
+	ix.facts = make([]declFacts, len(w.Declared))
+	registry := make(map[string]*RegistryFacts, len(w.Registry))
+	for i := range w.Declared {
+		d := &w.Declared[i]
 		k := CellKey{d.App, d.Env}
 		ix.declared[k] = append(ix.declared[k], i)
+		ix.facts[i] = w.factsOf(d, registry)
 	}
 	for _, p := range w.Problems {
 		switch {
@@ -109,6 +114,29 @@ func (w *World) index() *index {
 		}
 	}
 	return ix
+}
+
+// declFacts are the registry and live facts of one declaration, looked up
+// once per derivation; declarations of the same reference share one copy.
+type declFacts struct {
+	registry    *RegistryFacts
+	live        *LiveFacts
+	regProblems []Problem
+}
+
+func (w *World) factsOf(d *Declared, registry map[string]*RegistryFacts) declFacts {
+	ref := d.Ref.String()
+	f := declFacts{regProblems: w.RegistryProblems[ref]}
+	if reg, ok := registry[ref]; ok {
+		f.registry = reg
+	} else if reg, ok := w.Registry[ref]; ok {
+		f.registry = &reg
+		registry[ref] = f.registry
+	}
+	if live, ok := w.Live[ImageKey{d.App, d.Env, d.Name}]; ok {
+		f.live = &live
+	}
+	return f
 }
 
 // problemsOf returns the problems that concern a cell, its row or column;

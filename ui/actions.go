@@ -129,25 +129,6 @@ func versions(reg map[string]model.RegistryFacts) map[string]string {
 	return out
 }
 
-// diff returns the cells whose content changed since the last grid and
-// remembers the new signatures.
-func (c *Console) diff(g *model.Grid) []model.CellKey {
-	var changed []model.CellKey
-	next := make(map[model.CellKey]string, len(c.signatures))
-	for _, r := range g.Apps {
-		for _, env := range g.Environments {
-			k := model.CellKey{App: r.Name, Env: env}
-			sig := signature(r.Cells[env])
-			if old, ok := c.signatures[k]; ok && old != sig {
-				changed = append(changed, k)
-			}
-			next[k] = sig
-		}
-	}
-	c.signatures = next
-	return changed
-}
-
 // signature is what a change mark reacts to: the state, and per image the
 // declared reference, the resolved digest and what the pods run.
 func signature(cell *model.Cell) string {

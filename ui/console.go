@@ -56,6 +56,10 @@ type Console struct {
 	width, height int
 	signatures    map[model.CellKey]string
 	settled       bool
+	// deriving is true while a grid is derived off the UI goroutine;
+	// dirty, when updates arrived meanwhile; seq numbers derivations.
+	deriving, dirty bool
+	seq             int
 }
 
 // New builds the console; facts arrive later as model.Update messages.
@@ -95,6 +99,8 @@ func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case model.Update:
 		return c, c.apply(msg)
+	case derivedMsg:
+		return c, c.installGrid(msg)
 	case NoticeMsg:
 		c.event = msg.At.Format("15:04:05") + " " + Clean(msg.Text)
 	case historyMsg:
@@ -135,21 +141,11 @@ func (c *Console) setTheme(t *Theme) {
 	c.refreshDetail()
 }
 
-// apply merges one source's update and derives the grid again, marking
-// the cells it changed once the first full reading is in.
+// apply merges one source's update (cheap) and derives the grid again in
+// the background.
 func (c *Console) apply(u model.Update) tea.Cmd {
 	c.world.Apply(u)
-	g := c.world.Grid()
-	changed := c.diff(g)
-	c.grid.SetGrid(g, c.world.Environments)
-	c.refreshDetail()
-	wasSettled := c.settled
-	c.settled = c.settled || c.world.Progress.Settled()
-	if !wasSettled || len(changed) == 0 {
-		return nil
-	}
-	c.grid.MarkChanged(changed)
-	return flashTick()
+	return c.derive()
 }
 
 func flashTick() tea.Cmd {

@@ -35,6 +35,20 @@ func press(c *Console, keys ...string) tea.Cmd {
 	return cmd
 }
 
+// send delivers a message and, when it starts a derivation, runs it and
+// delivers its grid, as the program would; it returns what that returned.
+func send(c *Console, msg tea.Msg) tea.Cmd {
+	_, cmd := c.Update(msg)
+	if cmd == nil {
+		return nil
+	}
+	if d, ok := cmd().(derivedMsg); ok {
+		_, next := c.Update(d)
+		return next
+	}
+	return cmd
+}
+
 func newConsole(t *testing.T, apps, envs int) (*Console, *fakeBackend, *clock) {
 	t.Helper()
 	b := &fakeBackend{history: map[model.CellKey][]model.HistoryEntry{}}
@@ -48,7 +62,7 @@ func newConsole(t *testing.T, apps, envs int) (*Console, *fakeBackend, *clock) {
 		announce.Envs[env] = model.ClusterProgress{Context: p.Context}
 	}
 	for _, u := range []model.Update{model.SourcesUpdate{Registry: true, Clusters: true}, git, announce, reg, cl} {
-		c.Update(u)
+		send(c, u)
 	}
 	return c, b, clk
 }
@@ -151,8 +165,7 @@ func TestLiveUpdateKeepsTheCursorAndMarksTheCell(t *testing.T) {
 	live := cl.Live[key]
 	live.Digests = map[string]int{fakeDigest(5, 9): 3}
 	cl.Live[key] = live
-	_, cmd := c.Update(cl)
-	if cmd == nil {
+	if cmd := send(c, cl); cmd == nil {
 		t.Error("a change schedules the end of its mark")
 	}
 	if after := selected(t, c); after != before {
@@ -208,7 +221,7 @@ func TestKeysThatCannotActSayWhy(t *testing.T) {
 	}
 	c.world.Registry = nil
 	c.world.Declared[0].Ref.Digest = ""
-	c.Update(model.RegistryUpdate{})
+	send(c, model.RegistryUpdate{})
 	press(c, "y")
 	if !strings.Contains(c.notice, "has not resolved app-0000 in env00") {
 		t.Errorf("y without a digest: %q", c.notice)
@@ -276,7 +289,7 @@ func TestOutsideTextIsInert(t *testing.T) {
 		c.world.Registry[k] = f
 	}
 	c.world.Apps = []string{"app\x1b[31m-0000"}
-	c.Update(model.RegistryUpdate{})
+	send(c, model.RegistryUpdate{})
 	for _, keys := range [][]string{nil, {"enter"}} {
 		press(c, keys...)
 		view := c.View().Content

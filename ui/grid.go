@@ -26,7 +26,9 @@ type gridView struct {
 	rowOff, colOff int
 	width, height  int
 
-	layout  gridLayout
+	measured measured              // column widths for the grid and view
+	counts   map[model.State]int // cells per state, counted once per grid
+	layout   gridLayout
 	cells   *cellCache
 	changed map[model.CellKey]time.Time // when each cell last changed
 	now     func() time.Time
@@ -36,20 +38,27 @@ type gridView struct {
 const flashFor = 3 * time.Second
 
 func newGridView(t *Theme, now func() time.Time) *gridView {
-	return &gridView{theme: t, grid: &model.Grid{}, cells: newCellCache(), changed: map[model.CellKey]time.Time{}, now: now}
+	return &gridView{theme: t, grid: &model.Grid{}, counts: map[model.State]int{}, cells: newCellCache(), changed: map[model.CellKey]time.Time{}, now: now}
 }
 
 // SetGrid replaces the grid (a source reported) and keeps the cursor on
 // the same app and environment.
-func (g *gridView) SetGrid(grid *model.Grid, envs model.Environments) {
-	g.grid, g.envs = grid, envs
+func (g *gridView) SetGrid(grid *model.Grid, envs model.Environments, m measured) {
+	g.grid, g.envs, g.measured = grid, envs, m
+	g.counts = stateCounts(grid)
 	g.refilter()
 }
 
 // SetFilter and SetDriftOnly choose the rows shown.
 func (g *gridView) SetFilter(f string)     { g.filter = f; g.refilter() }
 func (g *gridView) SetDriftOnly(on bool)   { g.driftOnly = on; g.refilter() }
-func (g *gridView) SetView(v IdentityView) { g.view = v; g.relayout() }
+func (g *gridView) SetView(v IdentityView) {
+	g.view = v
+	if g.measured.view != v {
+		g.measured = measure(g.grid, v)
+	}
+	g.relayout()
+}
 
 // SetSize gives the grid its part of the screen.
 func (g *gridView) SetSize(w, h int) {
@@ -66,7 +75,7 @@ func (g *gridView) MarkChanged(keys []model.CellKey) {
 }
 
 func (g *gridView) relayout() {
-	g.layout = newLayout(g.grid, g.envs, g.rows, g.view)
+	g.layout = newLayout(g.grid, g.envs, g.measured)
 	g.clamp()
 }
 

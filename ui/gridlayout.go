@@ -3,8 +3,6 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/ferryhq/ferry/model"
 )
 
@@ -29,20 +27,14 @@ const (
 	maxAppWidth  = 32
 )
 
-// newLayout measures the rows shown so every column fits its widest label.
-func newLayout(g *model.Grid, envs model.Environments, rows []int, view IdentityView) gridLayout {
-	l := gridLayout{appWidth: len("APP") + 2, widths: make([]int, len(g.Environments))}
-	for _, r := range rows {
-		l.appWidth = max(l.appWidth, ansi.StringWidth(Clean(g.Apps[r].Name))+2)
-	}
-	l.appWidth = min(l.appWidth, maxAppWidth)
-	for i, env := range g.Environments {
-		w := ansi.StringWidth(Clean(env))
-		for _, r := range rows {
-			w = max(w, ansi.StringWidth(cellText(g.Apps[r].Cells[env], view)))
+// newLayout places the measured columns and the fan-out groups.
+func newLayout(g *model.Grid, envs model.Environments, m measured) gridLayout {
+	l := gridLayout{appWidth: m.appWidth, widths: m.widths}
+	if len(l.widths) != len(g.Environments) {
+		l.appWidth, l.widths = len("APP")+2, make([]int, len(g.Environments))
+		for i := range l.widths {
+			l.widths[i] = minCellWidth + 2
 		}
-		// One column for the change mark, one to separate cells.
-		l.widths[i] = min(max(w, minCellWidth), maxCellWidth) + 2
 	}
 	l.groups = fanOuts(g.Environments, envs)
 	l.headerRows = 1

@@ -83,8 +83,7 @@ func failureWord(w *model.World, env string) string {
 }
 
 // countsLine counts the cells that need a look, most urgent first.
-func countsLine(g *model.Grid, t *Theme) string {
-	counts := stateCounts(g)
+func countsLine(counts map[model.State]int, t *Theme) string {
 	words := map[model.State]string{
 		model.StateError: "errors", model.StateDrift: "drift", model.StatePending: "pending",
 		model.StateRolling: "rolling", model.StateTagMoved: "tag moved", model.StateBehind: "behind",

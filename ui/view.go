@@ -77,7 +77,7 @@ func (c *Console) statusLine() string {
 			right = c.theme.Muted.Render("only what is not in sync · ") + right
 		}
 	}
-	return spread(countsLine(c.grid.grid, c.theme), right, c.width)
+	return spread(countsLine(c.grid.counts, c.theme), right, c.width)
 }
 
 // footer is the filter input while filtering, else the keys of the mode.
