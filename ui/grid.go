@@ -26,12 +26,12 @@ type gridView struct {
 	rowOff, colOff int
 	width, height  int
 
-	measured measured              // column widths for the grid and view
+	measured measured            // column widths for the grid and view
 	counts   map[model.State]int // cells per state, counted once per grid
 	layout   gridLayout
-	cells   *cellCache
-	changed map[model.CellKey]time.Time // when each cell last changed
-	now     func() time.Time
+	cells    *cellCache
+	changed  map[model.CellKey]time.Time // when each cell last changed
+	now      func() time.Time
 }
 
 // flashFor is how long a cell that just changed stays marked.
@@ -50,8 +50,8 @@ func (g *gridView) SetGrid(grid *model.Grid, envs model.Environments, m measured
 }
 
 // SetFilter and SetDriftOnly choose the rows shown.
-func (g *gridView) SetFilter(f string)     { g.filter = f; g.refilter() }
-func (g *gridView) SetDriftOnly(on bool)   { g.driftOnly = on; g.refilter() }
+func (g *gridView) SetFilter(f string)   { g.filter = f; g.refilter() }
+func (g *gridView) SetDriftOnly(on bool) { g.driftOnly = on; g.refilter() }
 func (g *gridView) SetView(v IdentityView) {
 	g.view = v
 	if g.measured.view != v {
