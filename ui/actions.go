@@ -80,7 +80,7 @@ func (c *Console) openDetail() tea.Cmd {
 		return nil
 	}
 	c.histTag++
-	c.detail.Open(k, c.histTag)
+	c.detail.Open(k, c.histTag, c.world.Progress.Git.Commit)
 	c.mode = modeDetail
 	c.refreshDetail()
 	return c.historyCmd(k, c.histTag)

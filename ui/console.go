@@ -60,6 +60,7 @@ type Console struct {
 	// dirty, when updates arrived meanwhile; seq numbers derivations.
 	deriving, dirty bool
 	seq             int
+	gridRead        bool // the grid shown was derived from a Git reading
 }
 
 // New builds the console; facts arrive later as model.Update messages.

@@ -51,6 +51,7 @@ func (c *Console) derive() tea.Cmd {
 // answered, and starts the next derivation when updates came meanwhile.
 func (c *Console) installGrid(m derivedMsg) tea.Cmd {
 	c.deriving = false
+	c.gridRead = c.gridRead || m.progress.Git.Read
 	c.signatures = m.signatures
 	c.grid.SetGrid(m.grid, m.envs, m.widths)
 	c.refreshDetail()
@@ -60,6 +61,12 @@ func (c *Console) installGrid(m derivedMsg) tea.Cmd {
 	if wasSettled && len(m.changed) > 0 {
 		c.grid.MarkChanged(m.changed)
 		cmds = append(cmds, flashTick())
+	}
+	if c.mode == modeDetail && m.progress.Git.Commit != c.detail.commit {
+		// The branch moved: the cell's history has a new entry, perhaps.
+		c.histTag++
+		c.detail.Reload(c.histTag, m.progress.Git.Commit)
+		cmds = append(cmds, c.historyCmd(c.detail.key, c.histTag))
 	}
 	if c.dirty {
 		cmds = append(cmds, c.derive())

@@ -12,7 +12,8 @@ import (
 type detailView struct {
 	vp      viewport.Model
 	key     model.CellKey
-	tag     int // the history request this detail waits for
+	tag     int    // the history request this detail waits for
+	commit  string // the Git commit that history was asked at
 	loading bool
 	history []model.HistoryEntry
 	histErr error
@@ -25,9 +26,15 @@ func newDetailView() *detailView {
 }
 
 // Open shows a cell and waits for the history request tag.
-func (d *detailView) Open(k model.CellKey, tag int) {
-	d.key, d.tag, d.loading, d.history, d.histErr = k, tag, true, nil, nil
+func (d *detailView) Open(k model.CellKey, tag int, commit string) {
+	d.key, d.tag, d.commit, d.loading, d.history, d.histErr = k, tag, commit, true, nil, nil
 	d.vp.GotoTop()
+}
+
+// Reload waits for a newer history (the branch moved); the old one stays
+// on screen until it comes.
+func (d *detailView) Reload(tag int, commit string) {
+	d.tag, d.commit = tag, commit
 }
 
 // Answer takes a history answer; an answer to an older request (the user

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"time"
 
 	"github.com/ferryhq/ferry/model"
@@ -50,7 +51,19 @@ func (g *gridView) SetGrid(grid *model.Grid, envs model.Environments, m measured
 }
 
 // SetFilter and SetDriftOnly choose the rows shown.
-func (g *gridView) SetFilter(f string)   { g.filter = f; g.refilter() }
+func (g *gridView) SetFilter(f string) {
+	// A new filter puts the cursor on the best match, unless the app under
+	// it still matches.
+	g.filter = f
+	g.rows = visibleRows(g.grid, g.filter, g.driftOnly)
+	if !slices.ContainsFunc(g.rows, func(r int) bool { return g.grid.Apps[r].Name == g.app }) {
+		g.row = 0
+		if len(g.rows) > 0 {
+			g.app = g.grid.Apps[g.rows[0]].Name
+		}
+	}
+	g.refilter()
+}
 func (g *gridView) SetDriftOnly(on bool) { g.driftOnly = on; g.refilter() }
 func (g *gridView) SetView(v IdentityView) {
 	g.view = v

@@ -43,7 +43,7 @@ func (c *Console) body() string {
 	case modePalette:
 		return fit(c.palette.View(c.theme, c.width), c.width)
 	}
-	if !c.world.Progress.Git.Read {
+	if !c.gridRead {
 		return c.theme.Muted.Render("  reading the GitOps repo…")
 	}
 	if len(c.world.Environments) == 0 || len(c.grid.grid.Apps) == 0 {
