@@ -20,6 +20,8 @@ func (c *Console) do(a keymap.Action) tea.Cmd {
 		return tea.Quit
 	case keymap.Help:
 		c.back, c.mode = c.mode, modeHelp
+		c.help.SetContent(fit(helpText(c.o.Keys, c.theme, c.width), c.width))
+		c.help.vp.GotoTop()
 	case keymap.Back:
 		c.goBack()
 	case keymap.Palette:

@@ -46,6 +46,7 @@ type Console struct {
 	world   *model.World
 	grid    *gridView
 	detail  *detailView
+	help    *detailView // the help screen scrolls like a detail
 	palette *paletteView
 	filter  textinput.Model
 
@@ -76,7 +77,7 @@ func New(o Options) *Console {
 		t = DefaultTheme()
 	}
 	c := &Console{
-		o: o, theme: t, world: &model.World{}, grid: newGridView(t, o.Now), detail: newDetailView(),
+		o: o, theme: t, world: &model.World{}, grid: newGridView(t, o.Now), detail: newDetailView(), help: newDetailView(),
 		palette: newPalette(o.Keys), filter: newInput("/ "), width: 80, height: 24,
 		signatures: map[model.CellKey]string{},
 	}
@@ -159,6 +160,10 @@ func (c *Console) layout() {
 	body := max(c.height-4, 1)
 	c.grid.SetSize(c.width, body)
 	c.detail.SetSize(c.width, body)
+	c.help.SetSize(c.width, body)
 	c.filter.SetWidth(max(c.width-4, 10))
 	c.refreshDetail()
+	if c.mode == modeHelp {
+		c.help.SetContent(fit(helpText(c.o.Keys, c.theme, c.width), c.width))
+	}
 }

@@ -4,13 +4,24 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/ferryhq/ferry/keymap"
 	"github.com/ferryhq/ferry/model"
 )
 
-// helpText lists every binding by scope, as the keymap declares them, so
-// the help cannot drift from what the keys do.
-func helpText(keys *keymap.Map, t *Theme) string {
+// helpText lists every binding by scope, as the keymap declares them (so
+// the help cannot drift from what the keys do), and what each cell state
+// means: side by side when the screen is wide enough.
+func helpText(keys *keymap.Map, t *Theme, width int) string {
+	left, right := keysText(keys, t), statesText(t)
+	if width >= 110 {
+		return lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(44).Render(left), right)
+	}
+	return left + "\n" + right
+}
+
+func keysText(keys *keymap.Map, t *Theme) string {
 	var b strings.Builder
 	b.WriteString(t.Title.Render("ferry — keys") + "\n")
 	scope := ""
@@ -22,12 +33,20 @@ func helpText(keys *keymap.Map, t *Theme) string {
 		h := k.Help()
 		fmt.Fprintf(&b, "  %s %s\n", t.Key.Render(fmt.Sprintf("%-14s", h.Key)), h.Desc)
 	}
-	b.WriteString("\n" + t.Muted.Render("Mouse: the wheel scrolls, a click selects a cell. Rebind keys in the keys: section of "+
-		"$XDG_CONFIG_HOME/ferry/config.yaml, e.g. grid.filter: [f].") + "\n")
-	b.WriteString("\n" + t.Header.Render("cell states") + "\n")
+	return b.String()
+}
+
+func statesText(t *Theme) string {
+	var b strings.Builder
+	b.WriteString(t.Header.Render("cell states") + "\n")
 	for _, l := range legendLines(t) {
 		b.WriteString("  " + l + "\n")
 	}
+	b.WriteString("\n" + t.Muted.Render("• after a cell: it just changed. The same colour is the same artifact.") + "\n")
+	b.WriteString("\n" + t.Header.Render("mouse and config") + "\n")
+	b.WriteString(t.Muted.Render("  The wheel scrolls, a click selects a cell.\n"+
+		"  Rebind keys in the keys: section of $XDG_CONFIG_HOME/ferry/config.yaml,\n"+
+		"  for example  keys: {grid.filter: f}") + "\n")
 	return b.String()
 }
 

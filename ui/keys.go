@@ -33,7 +33,7 @@ func (c *Console) key(msg tea.KeyPressMsg) tea.Cmd {
 		} else if a == keymap.Quit {
 			return tea.Quit
 		}
-		return nil
+		return c.help.Update(msg)
 	case modeDetail:
 		a := c.o.Keys.Match(msg, "global", "grid")
 		if inDetail[a] {
@@ -88,6 +88,8 @@ func (c *Console) wheel(msg tea.MouseWheelMsg) tea.Cmd {
 		c.grid.Move(step, 0)
 	case modeDetail:
 		return c.detail.Update(msg)
+	case modeHelp:
+		return c.help.Update(msg)
 	}
 	return nil
 }

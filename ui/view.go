@@ -39,7 +39,7 @@ func (c *Console) body() string {
 	case modeDetail:
 		return c.detail.View()
 	case modeHelp:
-		return fit(helpText(c.o.Keys, c.theme), c.width)
+		return c.help.View()
 	case modePalette:
 		return fit(c.palette.View(c.theme, c.width), c.width)
 	}

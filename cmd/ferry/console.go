@@ -19,6 +19,7 @@ import (
 	"github.com/ferryhq/ferry/internal/userconfig"
 	"github.com/ferryhq/ferry/keymap"
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/gitops"
 	"github.com/ferryhq/ferry/ui"
 )
 
@@ -44,18 +45,24 @@ type console struct {
 // runConsole opens the console, or prints the status table when stdout is
 // not a terminal (a pipe, a file, CI).
 func runConsole(cmd *cobra.Command, c *console) error {
+	cfg, notes := userconfig.Load()
+	theme := firstNonEmpty(c.flags.theme, cfg.Theme, "default")
+	if _, err := ui.NewTheme(theme, true); err != nil {
+		return fmt.Errorf("--theme: %w", err)
+	}
+	if !gitops.IsRemote(c.repo.repo) {
+		// Say at once, in one sentence, when there is no repo here.
+		if _, err := c.repo.openRepo(cmd.Context()); err != nil {
+			return err
+		}
+	}
 	if !isTerminal(cmd.OutOrStdout()) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "ferry: standard output is not a terminal, so here is the status table instead of the console (ferry status prints it on purpose)")
 		return runStatus(cmd, &statusFlags{repoFlags: c.repo, sourceFlags: c.sources, output: "table", show: "version"})
 	}
-	cfg, notes := userconfig.Load()
 	keys := keymap.Default()
 	for _, err := range keys.Rebind(cfg.Keys) {
 		notes = append(notes, cfg.Problem(err.Error()))
-	}
-	theme := firstNonEmpty(c.flags.theme, cfg.Theme, "default")
-	if _, err := ui.NewTheme(theme, true); err != nil {
-		return fmt.Errorf("--theme: %w", err)
 	}
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
