@@ -20,7 +20,7 @@ func goldenConsole(t *testing.T, width, height int) *Console {
 	c.Update(tea.WindowSizeMsg{Width: width, Height: height})
 	b.history[model.CellKey{App: "app-0002", Env: "env01"}] = []model.HistoryEntry{{
 		Commit: "89abcdef0123456789abcdef0123456789abcdef", Author: "Dana Kowalski",
-		When:   time.Date(2026, 11, 30, 14, 15, 0, 0, time.UTC),
+		When:    time.Date(2026, 11, 30, 14, 15, 0, 0, time.UTC),
 		Subject: "Promote app-0002 1.2.1 to env01", Image: "api",
 		From: model.ImageRef{Tag: "1.2.0"}, To: model.ImageRef{Tag: "1.2.1", Digest: fakeDigest(2, 1)},
 	}}
