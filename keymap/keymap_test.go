@@ -1,6 +1,7 @@
 package keymap
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -68,6 +69,25 @@ func TestEveryActionHasOneBindingWithHelp(t *testing.T) {
 		seen[b.Action] = true
 		if h := b.Help(); h.Key == "" || h.Desc == "" {
 			t.Errorf("%s has no help", b.Name())
+		}
+	}
+}
+
+// TestTheREADMEListsEveryKey keeps the README's key table honest.
+func TestTheREADMEListsEveryKey(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→"}
+	for _, b := range Default().All() {
+		for _, k := range b.Keys() {
+			if s, ok := shown[k]; ok {
+				k = s
+			}
+			if !strings.Contains(string(readme), "`"+k+"`") {
+				t.Errorf("README does not list %s's key %q", b.Name(), k)
+			}
 		}
 	}
 }
