@@ -303,3 +303,17 @@ func TestOutsideTextIsInert(t *testing.T) {
 		}
 	}
 }
+
+func TestMouseSelectsAndScrolls(t *testing.T) {
+	c, _, _ := newConsole(t, 50, 4)
+	// Row 4 of the screen: title, progress, header, then app-0000.
+	appWidth := c.grid.layout.appWidth
+	c.Update(tea.MouseClickMsg{X: appWidth + c.grid.layout.widths[0] + 1, Y: 5, Button: tea.MouseLeft})
+	if k := selected(t, c); k.App != "app-0002" || k.Env != "env01" {
+		t.Errorf("click selected %+v", k)
+	}
+	c.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if k := selected(t, c); k.App != "app-0005" {
+		t.Errorf("wheel down moved to %+v", k)
+	}
+}

@@ -89,3 +89,25 @@ func TestRollingCellShowsProgress(t *testing.T) {
 		t.Errorf("rolling cell = %q", got)
 	}
 }
+
+// TestStatusTableShowsOutsideTextInert: ferry status on a terminal must not
+// obey an escape sequence from an OCI label or a problem message.
+func TestStatusTableShowsOutsideTextInert(t *testing.T) {
+	img := model.ImageStatus{Name: "api", State: model.StateInSync,
+		Registry: &model.RegistryFacts{Version: "1.0\x1b]52;c;ZXZpbA==\x07"},
+		Facts:    model.ImageFacts{Declared: &model.Declared{Ref: model.ImageRef{Repository: "r", Tag: "v1"}}}}
+	g := &model.Grid{Environments: []string{"dev\x1b[2J"}, Apps: []model.Row{{Name: "app",
+		Cells: map[string]*model.Cell{"dev\x1b[2J": {State: model.StateInSync, Images: []model.ImageStatus{img},
+			Problems: []model.Problem{{Source: "cluster", Message: "denied \u009b31m"}}}}}}}
+	out := StatusTable(g, DefaultTheme(), ShowVersion)
+	for _, bad := range []string{"\x1b]52", "\x1b[2J", "\u009b"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("the table holds %q raw", bad)
+		}
+	}
+	for _, want := range []string{"1.0^[]52;c;ZXZpbA==^G", "dev^[[2J", "denied <U+009B>31m"} {
+		if !strings.Contains(ansi.Strip(out), want) {
+			t.Errorf("the table lacks %q:\n%s", want, ansi.Strip(out))
+		}
+	}
+}
