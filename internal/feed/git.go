@@ -98,7 +98,7 @@ func (g *RepoGit) History(ctx context.Context, head string, decls []model.Declar
 		}
 		head = h
 	}
-	return g.Repo.CellHistory(head, decls, 0)
+	return g.Repo.CellHistory(ctx, head, decls, 0)
 }
 
 func (g *RepoGit) logf(format string, args ...any) {

@@ -28,6 +28,7 @@ type run struct {
 	static    []model.CellProblem // kubeconfig problems, on every snapshot
 	last      cluster.Snapshot    // the latest snapshot sent
 	answered  bool                // every cluster answered (or the deadline passed)
+	warmed    bool                // the history walk was warmed
 }
 
 // Run starts the sources and sends their updates on out until ctx ends
@@ -62,6 +63,7 @@ func (f *Feed) Run(ctx context.Context, out chan<- model.Update) error {
 			r.clusterUpdate(snap, nil)
 		case <-r.registryDone:
 			r.registryDone = nil // answered; a nil channel is never ready
+			r.warmHistory()
 		case <-deadline:
 			r.giveUpOnClusters()
 		case <-r.moved:
@@ -246,4 +248,24 @@ func (r *run) giveUpOnClusters() {
 	}
 	r.answered = true
 	r.clusterUpdate(r.last, late)
+}
+
+// warmHistory walks the history once in the background, after the first
+// answers are in, so the first detail a user opens finds the shared folders
+// of the walk cached (5,000 commits: about 0.4 s cold, 0.09 s warm).
+func (r *run) warmHistory() {
+	if !r.f.opts.Live || r.warmed {
+		return
+	}
+	r.warmed = true
+	r.f.mu.Lock()
+	reading := r.f.reading
+	r.f.mu.Unlock()
+	if len(reading.Update.Declared) == 0 {
+		return
+	}
+	first := reading.Update.Declared[0]
+	r.wg.Go(func() {
+		_, _ = r.f.History(r.ctx, model.CellKey{App: first.App, Env: first.Env})
+	})
 }

@@ -2,6 +2,7 @@ package gitops
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -26,7 +27,7 @@ const cellHistoryDepth = 20000
 // go-git's path-filtered Log (tens of seconds on long histories, go-git#137),
 // and remembers subtree lookups by tree hash, so unchanged folders cost a map
 // access and a second question about the same history costs little.
-func (r *Repo) CellHistory(head string, decls []model.Declared, limit int) ([]model.HistoryEntry, error) {
+func (r *Repo) CellHistory(ctx context.Context, head string, decls []model.Declared, limit int) ([]model.HistoryEntry, error) {
 	c, err := r.git.CommitObject(plumbing.NewHash(head))
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: commit %s: %w", r.Origin, head, err)
@@ -34,6 +35,9 @@ func (r *Repo) CellHistory(head string, decls []model.Declared, limit int) ([]mo
 	files := historyFiles(decls)
 	var out []model.HistoryEntry
 	for depth := 0; depth < cellHistoryDepth && (limit <= 0 || len(out) < limit); depth++ {
+		if depth%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		parent, perr := c.Parent(0)
 		for _, f := range files {
 			now := r.pathHash(c.TreeHash, f)

@@ -2,6 +2,7 @@ package gitops
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os/exec"
 	"testing"
@@ -39,7 +40,7 @@ func TestCellHistoryListsEachChangeOfTheReference(t *testing.T) {
 	d := model.Declared{App: "search", Env: "prod", Name: "api",
 		Ref:      model.ImageRef{Repository: "ghcr.io/shop/search-api", Tag: "1.0.0"},
 		Location: model.Location{File: file, Path: "image", Kind: model.KindHelmValues}}
-	got, err := r.CellHistory(head, []model.Declared{d}, 0)
+	got, err := r.CellHistory(context.Background(), head, []model.Declared{d}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestCellHistoryListsEachChangeOfTheReference(t *testing.T) {
 	if got[2].From != (model.ImageRef{}) {
 		t.Errorf("the first entry introduced the image, from = %+v", got[2].From)
 	}
-	if limited, _ := r.CellHistory(head, []model.Declared{d}, 1); len(limited) != 1 || limited[0].Commit != third {
+	if limited, _ := r.CellHistory(context.Background(), head, []model.Declared{d}, 1); len(limited) != 1 || limited[0].Commit != third {
 		t.Errorf("limit 1 = %+v", limited)
 	}
 }
@@ -119,7 +120,7 @@ func BenchmarkCellHistory5000(b *testing.B) {
 	b.Run("cold", func(b *testing.B) {
 		for range b.N {
 			fresh, _ := Open(dir)
-			entries, err := fresh.CellHistory(head, []model.Declared{d}, 0)
+			entries, err := fresh.CellHistory(context.Background(), head, []model.Declared{d}, 0)
 			if err != nil || len(entries) == 0 {
 				b.Fatalf("%d entries, %v", len(entries), err)
 			}
@@ -134,18 +135,18 @@ func BenchmarkCellHistory5000(b *testing.B) {
 		for range b.N {
 			b.StopTimer()
 			fresh, _ := Open(dir)
-			if _, err := fresh.CellHistory(head, []model.Declared{d}, 0); err != nil {
+			if _, err := fresh.CellHistory(context.Background(), head, []model.Declared{d}, 0); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			if _, err := fresh.CellHistory(head, []model.Declared{other}, 0); err != nil {
+			if _, err := fresh.CellHistory(context.Background(), head, []model.Declared{other}, 0); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("warm", func(b *testing.B) {
 		for range b.N {
-			if _, err := r.CellHistory(head, []model.Declared{d}, 0); err != nil {
+			if _, err := r.CellHistory(context.Background(), head, []model.Declared{d}, 0); err != nil {
 				b.Fatal(err)
 			}
 		}
