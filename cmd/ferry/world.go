@@ -52,7 +52,12 @@ func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags, notes io.Wri
 	if err != nil {
 		return nil, err
 	}
+	restore, err := quietStderr()
+	if err != nil {
+		return nil, err
+	}
 	w, err := feed.Drain(ctx, fd)
+	restore()
 	if err != nil {
 		return nil, err
 	}
