@@ -10,10 +10,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/types"
-
-	"github.com/ferryhq/ferry/model"
 )
 
 // The OCI keys ferry reads, from annotations first and labels second.
@@ -24,74 +21,10 @@ const (
 	keyCreated  = "org.opencontainers.image.created"
 )
 
-// tagDigest resolves a tag with a HEAD request (Docker Hub does not count
-// HEADs against its pull limit), trusting a cached answer younger than the
-// TTL unless Refresh is set.
-func (run *run) tagDigest(ctx context.Context, t target, tag string) (string, error) {
-	return run.tags.do(t.key()+":"+tag, func() (string, error) {
-		o := run.r.opts
-		if !o.Refresh {
-			if d, fresh := run.cache.tag(t.key(), tag, o.TagTTL, o.Now()); fresh {
-				return d, nil
-			}
-		}
-		ref := t.repo.Tag(tag)
-		var desc *v1.Descriptor
-		err := run.request(t, "tag "+tag, func() (err error) {
-			desc, err = t.client.puller.Head(ctx, ref)
-			if err != nil && incompleteHead(err) {
-				// Some registries leave headers out of HEAD answers; GET has them.
-				var got *remote.Descriptor
-				if got, err = t.client.puller.Get(ctx, ref); err == nil {
-					desc = &got.Descriptor
-				}
-			}
-			return err
-		})
-		if err != nil {
-			return "", err
-		}
-		d := desc.Digest.String()
-		run.cache.putTag(t.key(), tag, d, o.Now())
-		return d, nil
-	})
-}
-
-// incompleteHead reports a HEAD answer that was not an HTTP error but
-// lacked the headers go-containerregistry needs.
-func incompleteHead(err error) bool {
-	var terr *transport.Error
-	return !errors.As(err, &terr) && strings.Contains(err.Error(), "response did not include")
-}
-
-// artifact returns what a digest names: from the disk cache, else fetched
-// once per run and cached forever.
-func (run *run) artifact(ctx context.Context, t target, digest string) (artifact, error) {
-	return run.artifactAt(ctx, t, digest, 0)
-}
-
-func (run *run) artifactAt(ctx context.Context, t target, digest string, depth int) (artifact, error) {
-	if a, ok := run.cache.artifact(t.key(), digest); ok {
-		return a, nil
-	}
-	return run.artifacts.do(t.key()+"@"+digest, func() (artifact, error) {
-		a, err := run.fetchArtifact(ctx, t, digest, depth)
-		if err == nil {
-			run.cache.putArtifact(t.key(), digest, a)
-		}
-		return a, err
-	})
-}
-
-func (run *run) fetchArtifact(ctx context.Context, t target, digest string, depth int) (artifact, error) {
-	var desc *remote.Descriptor
-	err := run.request(t, "digest "+model.ShortDigest(digest), func() (err error) {
-		desc, err = t.client.puller.Get(ctx, t.repo.Digest(digest))
-		return err
-	})
-	if err != nil {
-		return artifact{}, err
-	}
+// readArtifact reads what a fetched manifest or index says about its
+// artifact: platforms, then identity from annotations, then (only if they
+// lack some) from config labels or the first platform's manifest.
+func (run *run) readArtifact(ctx context.Context, t target, desc *remote.Descriptor, depth int) (artifact, error) {
 	a := artifact{MediaType: string(desc.MediaType)}
 	switch {
 	case desc.MediaType.IsIndex():

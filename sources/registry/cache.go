@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferryhq/ferry/internal/fsutil"
@@ -30,6 +31,7 @@ type artifact struct {
 type tagEntry struct {
 	Digest   string    `json:"digest"`
 	Resolved time.Time `json:"resolved"`
+	gen      int64     // the store's generation when it was learned; 0 when read from disk
 }
 
 // repoFile is the cache of one repository: one small JSON file, so a run
@@ -50,13 +52,16 @@ const tagKeep = 24 * time.Hour
 
 var digestPattern = regexp.MustCompile(`^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$`)
 
-// cacheStore is one run's view of the disk cache: each repository's file is
-// read at first use and written once, at flush, if the run learned
-// something. Files are replaced atomically and merged with what another
-// ferry process wrote meanwhile; a lost entry only costs a lookup.
+// cacheStore is a Resolver's memory, backed by the disk cache: each
+// repository's file is read at its first use in the Resolver's lifetime,
+// kept in memory, and written when a Stream is done with the repository if
+// something was learned. Files are replaced atomically and merged with what another ferry
+// process wrote meanwhile; a lost entry only costs a lookup. Without a
+// directory it is memory only.
 type cacheStore struct {
-	dir  string // "" disables the cache
+	dir  string // "" disables the disk cache
 	logf func(string, ...any)
+	gen  atomic.Int64 // tag entries of another generation are forgotten (Refresh)
 
 	mu    sync.Mutex
 	repos map[string]*cachedRepo
@@ -101,43 +106,96 @@ func (s *cacheStore) putArtifact(repoKey, digest string, a artifact) {
 	c.dirty = true
 }
 
-// tag returns the cached digest of a tag if it is younger than ttl.
+// tag returns the digest a tag was last known to name, and whether that
+// answer is fresh: younger than ttl and not forgotten by forgetTags.
 func (s *cacheStore) tag(repoKey, tag string, ttl time.Duration, now time.Time) (string, bool) {
 	c := s.repo(repoKey)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.file.Tags[tag]
+	if !ok || !digestPattern.MatchString(e.Digest) {
+		return "", false
+	}
 	age := now.Sub(e.Resolved)
-	return e.Digest, ok && digestPattern.MatchString(e.Digest) && age >= 0 && age < ttl
+	return e.Digest, e.gen == s.gen.Load() && age >= 0 && age < ttl
 }
+
+// forgetTags makes every tag answer known so far stale; the digests they
+// named stay, as hints for a HEAD.
+func (s *cacheStore) forgetTags() { s.gen.Add(1) }
 
 func (s *cacheStore) putTag(repoKey, tag, digest string, now time.Time) {
 	c := s.repo(repoKey)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.file.Tags[tag] = tagEntry{Digest: digest, Resolved: now.UTC()}
+	c.file.Tags[tag] = tagEntry{Digest: digest, Resolved: now.UTC(), gen: s.gen.Load()}
 	c.dirty = true
 }
 
-// flush writes what the run learned, one file per repository.
+// flushWriters bounds the files written at once: a cold Stream learns
+// about hundreds of repositories, and writing their files one by one kept
+// Stream from returning for a good part of a second after its answers.
+const flushWriters = 8
+
+// flush writes what was learned and not written yet, one file per
+// repository. Lookups go on meanwhile: only the repository being written
+// waits.
 func (s *cacheStore) flush(ttl time.Duration, now time.Time) {
 	if s.dir == "" {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for key, c := range s.repos {
-		c.mu.Lock()
-		if c.dirty {
-			merged := s.read(key) // what another process wrote meanwhile
-			maps.Copy(merged.Artifacts, c.file.Artifacts)
-			maps.Copy(merged.Tags, c.file.Tags)
-			maps.DeleteFunc(merged.Tags, func(_ string, e tagEntry) bool { return now.Sub(e.Resolved) > ttl+tagKeep })
-			s.write(s.path(key), merged)
-			c.dirty = false
+	repos := maps.Clone(s.repos)
+	s.mu.Unlock()
+	sem := make(chan struct{}, flushWriters)
+	var wg sync.WaitGroup
+	for key, c := range repos {
+		if !c.isDirty() {
+			continue
 		}
-		c.mu.Unlock()
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			s.flushRepo(key, c, ttl, now)
+		})
 	}
+	wg.Wait()
+}
+
+// flushKey writes one repository's file, if it learned something.
+func (s *cacheStore) flushKey(key string, ttl time.Duration, now time.Time) {
+	if s.dir == "" {
+		return
+	}
+	s.mu.Lock()
+	c := s.repos[key]
+	s.mu.Unlock()
+	if c != nil {
+		s.flushRepo(key, c, ttl, now)
+	}
+}
+
+func (c *cachedRepo) isDirty() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dirty
+}
+
+// flushRepo merges a repository's entries with its file (what another
+// process wrote meanwhile) and replaces the file; c.mu keeps two flushes of
+// one repository apart.
+func (s *cacheStore) flushRepo(key string, c *cachedRepo, ttl time.Duration, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.dirty {
+		return
+	}
+	merged := s.read(key) // what another process wrote meanwhile
+	maps.Copy(merged.Artifacts, c.file.Artifacts)
+	maps.Copy(merged.Tags, c.file.Tags)
+	maps.DeleteFunc(merged.Tags, func(_ string, e tagEntry) bool { return now.Sub(e.Resolved) > ttl+tagKeep })
+	s.write(s.path(key), merged)
+	c.dirty = false
 }
 
 func (s *cacheStore) path(repoKey string) string {

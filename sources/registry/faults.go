@@ -42,6 +42,8 @@ type Fault struct {
 	Kind     FaultKind
 	Registry string
 	Message  string
+
+	callerGone bool // the caller's context ended: not the registry's fault, not kept
 }
 
 func (f *Fault) Error() string { return f.Message }

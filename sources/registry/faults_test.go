@@ -30,7 +30,7 @@ type faultCase struct {
 	sleeps    []time.Duration // backoff the resolver must ask for
 	sameHost  bool            // a healthy reference on the same registry keeps working
 	noProblem bool            // the fault is retried away
-	heads     int             // HEAD requests the faulty repository must see (0: not checked)
+	manifests int             // manifest requests (HEAD or GET) the faulty repository must see (0: not checked)
 }
 
 func faultCases() []faultCase {
@@ -52,7 +52,7 @@ func faultCases() []faultCase {
 			message: "registry HOST: access to shop/forbidden is denied (403 Forbidden)",
 			setup:   onRepo("shop/forbidden", &fault{status: 403})},
 		{name: "404 tag", kind: FaultNotFound, sameHost: true,
-			message: "registry HOST: tag nope not found in shop/labels (or the repository does not exist)",
+			message: "registry HOST: tag nope not found in shop/labels",
 			setup: func(t *testing.T, tr *testRegistry) model.ImageRef {
 				return ref(tr.host+"/shop/labels", "nope", "")
 			}},
@@ -62,18 +62,18 @@ func faultCases() []faultCase {
 				return ref(tr.host+"/shop/gone", "", "sha256:"+strings.Repeat("ab", 32))
 			}},
 		{name: "429 with Retry-After, then served", noProblem: true, sameHost: true,
-			sleeps: []time.Duration{7 * time.Second, 7 * time.Second}, heads: 3,
+			sleeps: []time.Duration{7 * time.Second, 7 * time.Second}, manifests: 3,
 			setup: onRepo("shop/limited", &fault{status: 429, retryAfter: "7", times: 2})},
 		{name: "429 for ever", kind: FaultRateLimited,
 			message: "registry HOST: rate limited (429 Too Many Requests) after 4 tries; try again later",
-			sleeps:  []time.Duration{time.Second, time.Second, time.Second}, heads: 4,
+			sleeps:  []time.Duration{time.Second, time.Second, time.Second}, manifests: 4,
 			setup: onRepo("shop/throttled", &fault{status: 429, retryAfter: "1"})},
 		{name: "429 asking for an hour", kind: FaultRateLimited,
-			message: "it asks to wait 1h0m0s, more than ferry waits", heads: 1,
+			message: "it asks to wait 1h0m0s, more than ferry waits", manifests: 1,
 			setup: onRepo("shop/throttled", &fault{status: 429, retryAfter: "3600"})},
 		{name: "503 for ever", kind: FaultServer, sameHost: true,
 			message: "registry HOST: server error (503 Service Unavailable) after 4 tries",
-			sleeps:  []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}, heads: 4,
+			sleeps:  []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}, manifests: 4,
 			setup: onRepo("shop/broken", &fault{status: 503})},
 		{name: "timeout", kind: FaultTimeout, message: "registry HOST: no answer in time (timed out)",
 			setup: onRepo("shop/slow", &fault{hang: true})},
@@ -134,8 +134,8 @@ func TestResolveFaults(t *testing.T) {
 				}
 			}
 			repo := strings.TrimPrefix(faulty.Repository, tr.host+"/")
-			if n := tr.repoCount(repo, "HEAD manifest"); tc.heads > 0 && n != tc.heads {
-				t.Errorf("%d HEAD requests for %s, want %d", n, repo, tc.heads)
+			if n := tr.manifests(repo); tc.manifests > 0 && n != tc.manifests {
+				t.Errorf("%d manifest requests for %s, want %d", n, repo, tc.manifests)
 			}
 			if !reflect.DeepEqual(sleeps, tc.sleeps) {
 				t.Errorf("backoff sleeps %v, want %v", sleeps, tc.sleeps)

@@ -16,14 +16,14 @@ import (
 // default.
 type Options struct {
 	CacheDir    string        // default: xdg.CacheHome/ferry/registry; "-" disables the disk cache
-	Concurrency int           // references resolved at once; default 16
-	TagTTL      time.Duration // how long a tag→digest entry is trusted; default 5 minutes
-	Refresh     bool          // ignore tag→digest cache entries (digest entries never go stale)
+	Concurrency int           // references resolved at once (so requests in flight); default 16
+	TagTTL      time.Duration // how long a tag→digest answer is trusted; default 5 minutes
+	Refresh     bool          // ignore tag→digest answers from the disk cache (digest entries never go stale)
 	// Insecure reports whether plain HTTP (or unverified TLS) is allowed for
 	// a registry host ("host[:port]"), as ferry.yaml's registries: insecure.
 	Insecure func(host string) bool
 	// Keychain finds credentials; default authn.DefaultKeychain. It is asked
-	// once per registry per Resolver.
+	// once per registry per Resolver (again after Refresh where it failed).
 	Keychain authn.Keychain
 	// Transport carries the HTTP requests; tests inject fault, latency and
 	// counting wrappers. Default: go-containerregistry's DefaultTransport.

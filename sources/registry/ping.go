@@ -79,6 +79,18 @@ func (p *pingCache) ask(req *http.Request, next http.RoundTripper, e *pingEntry)
 	return resp, nil
 }
 
+// forgetFailures drops failed pings, so a registry that came back is asked
+// again at once (Refresh).
+func (p *pingCache) forgetFailures() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for key, e := range p.entries {
+		if e.closed() && e.err != nil {
+			delete(p.entries, key)
+		}
+	}
+}
+
 func (e *pingEntry) closed() bool {
 	select {
 	case <-e.done:

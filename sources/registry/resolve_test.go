@@ -108,11 +108,18 @@ func TestResolveFactsAndCache(t *testing.T) {
 	if n := tr.repoCount("shop/both", "GET blob"); n != 0 {
 		t.Errorf("shop/both: %d blob GETs, want 0 (annotations come first)", n)
 	}
-	if n := tr.count("GET manifest") - tr.count("HEAD manifest"); n < 0 {
-		t.Errorf("tags resolved with GET instead of HEAD")
+	// A cold tag costs one GET by tag, which carries the manifest too: a
+	// HEAD first would only add a request.
+	if n := tr.tagAsks(); n != 6 {
+		t.Errorf("%d manifest requests by tag, want 6: one per distinct tag", n)
 	}
-	if n := tr.count("HEAD manifest"); n != 6 {
-		t.Errorf("%d HEADs, want 6: one per distinct tag", n)
+	if n := tr.count("HEAD manifest"); n != 0 {
+		t.Errorf("%d HEADs on a cold run, want 0: no known artifact for a HEAD to confirm", n)
+	}
+	// By digest only what no tag named: shop/multi's amd64 child, shop/mixed's
+	// first platform (for its labels) and the digest shop/moving:v1 moved from.
+	if n := tr.count("GET manifest") - tr.tagAsks(); n != 3 {
+		t.Errorf("%d manifest GETs by digest, want 3 (%v)", n, tr.snapshot())
 	}
 
 	t.Run("warm run makes no request", func(t *testing.T) {
@@ -195,20 +202,26 @@ func TestConcurrencyIsBounded(t *testing.T) {
 }
 
 // TestHeadWithoutDigestFallsBackToGet: a registry whose HEAD answers lack
-// Docker-Content-Digest still resolves tags, with one GET.
+// Docker-Content-Digest still resolves tags, with one GET. HEAD is how an
+// expired tag whose artifact is known is asked (a cold tag is a GET anyway).
 func TestHeadWithoutDigestFallsBackToGet(t *testing.T) {
 	tr := newTestRegistry(t)
 	digest := tr.push(t, "shop/odd:1", plainImage(t))
 	tr.headWithoutDigest = true
 	tr.arm()
-	o := Options{CacheDir: "-", Insecure: func(string) bool { return true }, Keychain: &countingKeychain{}}
+	clk := &clock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
+	o := Options{CacheDir: "-", Insecure: func(string) bool { return true }, Keychain: &countingKeychain{}, Now: clk.Now}
 	r := ref(tr.host+"/shop/odd", "1", "")
-	res := New(o).Resolve(context.Background(), []model.ImageRef{r})
+	resolver := New(o)
+	resolver.Resolve(context.Background(), []model.ImageRef{r})
+	clk.advance(time.Hour) // the tag's answer expires; what its digest names stays known
+	tr.reset()
+	res := resolver.Resolve(context.Background(), []model.ImageRef{r})
 	if got := res.Facts[r.String()].Digest; got != digest || len(res.Problems) != 0 {
 		t.Errorf("digest %q problems %v, want %s", got, res.Problems, digest)
 	}
-	if heads := tr.count("HEAD manifest"); heads != 1 {
-		t.Errorf("%d HEADs, want 1", heads)
+	if heads, gets := tr.count("HEAD manifest"), tr.count("GET manifest"); heads != 1 || gets != 1 {
+		t.Errorf("%d HEADs and %d GETs, want 1 and 1", heads, gets)
 	}
 }
 

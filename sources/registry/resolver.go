@@ -2,8 +2,10 @@ package registry
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -13,23 +15,33 @@ import (
 	"github.com/ferryhq/ferry/model"
 )
 
-// Resolver turns declared image references into registry facts. It keeps one
-// client per registry for its lifetime (credentials asked once, one token
-// exchange per repository); build one per ferry run.
+// Resolver turns declared image references into registry facts. It is
+// meant to live as long as the console: it keeps one client per registry
+// (credentials asked once, one token exchange per repository) and remembers
+// what it learned (see Stream), so asking again about the same references
+// costs no request.
 type Resolver struct {
 	opts      Options
 	backoff   backoff
 	transport http.RoundTripper
+	pings     *pingCache
+
+	cache     *cacheStore      // digest → artifact for ever, tag → digest for the TTL
+	faults    book             // registry- and repository-wide faults, unknown tags
+	tags      flight[string]   // "host/repo:tag" lookups in flight
+	artifacts flight[artifact] // "host/repo@digest" lookups in flight
 
 	mu      sync.Mutex
 	clients map[string]*client // by registry host
+	gates   map[string]*gate   // by "host/repo"
 }
 
 // client is everything ferry needs to talk to one registry.
 type client struct {
 	once   sync.Once
 	puller *remote.Puller
-	fault  *Fault // the keychain failed: every reference on it fails alike
+	fault  *Fault      // the keychain failed: every reference on it fails alike
+	failed atomic.Bool // fault is set; Refresh asks the keychain again
 }
 
 // Results are the facts and problems of one Resolve, keyed by
@@ -47,10 +59,33 @@ func New(o Options) *Resolver {
 	r := &Resolver{
 		opts:    o,
 		backoff: backoff{Tries: o.Tries, Base: 500 * time.Millisecond, Max: o.MaxBackoff, Now: o.Now, Sleep: o.Sleep},
+		pings:   &pingCache{now: o.Now, entries: map[string]*pingEntry{}},
+		cache:   newCacheStore(o.CacheDir, o.Logf),
 		clients: map[string]*client{},
+		gates:   map[string]*gate{},
+	}
+	if o.Refresh {
+		r.cache.forgetTags() // what earlier runs wrote is not trusted; this one's answers are
 	}
 	r.transport = r.transportStack()
 	return r
+}
+
+// Refresh forgets tag answers and faults, so the next Stream asks the
+// registries again (with HEAD where the artifact a tag named is known) and
+// reads credentials again where the keychain failed. What digests name is
+// kept: it never changes.
+func (r *Resolver) Refresh() {
+	r.cache.forgetTags()
+	r.faults.clear()
+	r.pings.forgetFailures()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for host, c := range r.clients {
+		if c.failed.Load() {
+			delete(r.clients, host)
+		}
+	}
 }
 
 func (r *Resolver) logf(format string, args ...any) { r.opts.Logf(format, args...) }
@@ -77,7 +112,10 @@ func (r *Resolver) client(ctx context.Context, reg name.Registry) *client {
 		r.clients[reg.RegistryStr()] = c
 	}
 	r.mu.Unlock()
-	c.once.Do(func() { c.puller, c.fault = r.newPuller(ctx, reg) })
+	c.once.Do(func() {
+		c.puller, c.fault = r.newPuller(ctx, reg)
+		c.failed.Store(c.fault != nil)
+	})
 	return c
 }
 
@@ -95,6 +133,9 @@ func (r *Resolver) newPuller(ctx context.Context, reg name.Registry) (*remote.Pu
 		remote.WithRetryStatusCodes(),
 		remote.WithRetryPredicate(func(error) bool { return false }),
 		remote.WithPageSize(r.opts.TagPageSize),
+		// The Puller lets 4 blob GETs run at once by default, which made config
+		// blobs (labels) queue behind each other; ferry bounds its own work.
+		remote.WithJobs(r.opts.Concurrency),
 		remote.WithUserAgent("ferry"),
 	)
 	if err != nil {
@@ -104,45 +145,40 @@ func (r *Resolver) newPuller(ctx context.Context, reg name.Registry) (*remote.Pu
 }
 
 // Resolve returns facts and problems for the references, each distinct
-// reference resolved once, at most Concurrency at a time.
+// reference resolved once, at most Concurrency at a time. It is Stream,
+// drained.
 func (r *Resolver) Resolve(ctx context.Context, refs []model.ImageRef) Results {
 	res := Results{
 		Facts:    map[string]model.RegistryFacts{},
 		Problems: map[string][]model.Problem{},
 		Faults:   map[string][]*Fault{},
 	}
-	work := schedule(refs)
-	run := newRun(r)
-	var mu sync.Mutex
-	jobs := make(chan model.ImageRef)
-	var wg sync.WaitGroup
-	for range min(r.opts.Concurrency, len(work)) {
-		wg.Go(func() {
-			for ref := range jobs {
-				facts, faults := run.resolve(ctx, ref)
-				mu.Lock()
-				res.add(ref.String(), facts, faults)
-				mu.Unlock()
-			}
-		})
-	}
-	for _, ref := range work {
-		jobs <- ref
-	}
-	close(jobs)
-	wg.Wait()
-	run.cache.flush(r.opts.TagTTL, r.opts.Now())
+	r.Stream(ctx, refs, func(b Batch) {
+		maps.Copy(res.Facts, b.Facts)
+		maps.Copy(res.Problems, b.Problems)
+		maps.Copy(res.Faults, b.Faults)
+	})
 	return res
 }
 
-func (res *Results) add(key string, facts *model.RegistryFacts, faults []*Fault) {
-	if facts != nil {
-		res.Facts[key] = *facts
+// gate returns a repository's gate ("host/repo").
+func (r *Resolver) gate(key string) *gate {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	g := r.gates[key]
+	if g == nil {
+		g = newGate()
+		r.gates[key] = g
 	}
-	for _, f := range faults {
-		res.Faults[key] = append(res.Faults[key], f)
-		res.Problems[key] = append(res.Problems[key], f.Problem())
-	}
+	return g
+}
+
+// gateOpen reports whether a repository has answered a request already.
+func (r *Resolver) gateOpen(key string) bool {
+	r.mu.Lock()
+	g := r.gates[key]
+	r.mu.Unlock()
+	return g != nil && g.isOpen()
 }
 
 // schedule dedupes the references and deals them round-robin across

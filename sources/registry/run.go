@@ -2,76 +2,77 @@ package registry
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/ferryhq/ferry/model"
 )
 
-// run is the state of one Resolve (or one Tags): what this run already
-// looked up, so references sharing a tag or a digest cost one request, and
-// which registries or repositories already failed in a way that concerns
-// all their references.
+// run is one Stream's (or one Tags call's) way of asking: what the Resolver
+// knows comes from its memory, the rest from the registries. An offline run
+// asks nothing: it answers what is known and marks the rest with
+// errNeedsRequest, so Stream can deliver cached answers at once.
 type run struct {
-	r         *Resolver
-	cache     *cacheStore
-	tags      memo[string]   // "host/repo:tag" → digest
-	artifacts memo[artifact] // "host/repo@digest" → artifact
-
-	mu      sync.Mutex
-	blocked map[string]*Fault // "host" or "host/repo"
-	gates   map[string]*gate  // "host/repo"
+	r       *Resolver
+	offline bool
+	failed  failures // "host/repo:tag" or "host/repo@digest" → error, this run only
 }
 
-// gate lets a repository's first request go alone: if it fails for the
-// whole repository (401, 403), the others learn it without asking again,
-// so a repository costs one token exchange even when it is refused.
-type gate struct {
-	mu     sync.Mutex
-	opened atomic.Bool
-}
+// errNeedsRequest marks, in an offline run, a reference that needs a request.
+// It never reaches a caller.
+var errNeedsRequest = &Fault{Kind: FaultOther, Message: "registry: needs a request"}
 
-func newRun(r *Resolver) *run {
-	return &run{r: r, cache: newCacheStore(r.opts.CacheDir, r.opts.Logf),
-		blocked: map[string]*Fault{}, gates: map[string]*gate{}}
+func newRun(r *Resolver, offline bool) *run { return &run{r: r, offline: offline} }
+
+// unasked is what an offline run answers for a lookup it does not know: the
+// fault that keeps the repository from being asked, if one is kept (that is
+// known), else errNeedsRequest.
+func (run *run) unasked(t target) error {
+	if f := run.r.blockedBy(t); f != nil {
+		return f
+	}
+	return errNeedsRequest
 }
 
 // request runs one request (or one go-containerregistry call) on a
 // repository, unless a fault already concerns it; errors come back as faults.
-func (run *run) request(t target, object string, do func() error) error {
-	run.mu.Lock()
-	g := run.gates[t.key()]
-	if g == nil {
-		g = &gate{}
-		run.gates[t.key()] = g
+func (run *run) request(ctx context.Context, t target, object string, do func(*remote.Puller) error) error {
+	if run.offline {
+		return run.unasked(t)
 	}
-	run.mu.Unlock()
-	if !g.opened.Load() {
-		g.mu.Lock()
-		if g.opened.Load() {
-			g.mu.Unlock() // opened while we waited: go on side by side
-		} else {
-			defer g.mu.Unlock()
-		}
-	}
-	if f := run.blockedBy(t); f != nil {
+	if f := run.r.blockedBy(t); f != nil {
 		return f
 	}
-	if err := do(); err != nil {
-		return run.fail(err, t, object)
+	c := run.r.client(ctx, t.repo.Registry)
+	if c.fault != nil {
+		return c.fault
 	}
-	g.opened.Store(true)
+	g := run.r.gate(t.key())
+	leave, err := g.enter(ctx)
+	if err != nil {
+		return run.fail(ctx, err, t, object)
+	}
+	defer leave()
+	if f := run.r.blockedBy(t); f != nil {
+		return f // learnt while this request waited at the gate
+	}
+	if err := do(c.puller); err != nil {
+		f := run.fail(ctx, err, t, object)
+		if !f.registryWide() && !f.repositoryWide() && !f.callerGone {
+			g.open() // the repository answered: the credentials work
+		}
+		return f
+	}
+	g.open()
 	return nil
 }
 
 // target is one repository on one registry, ready for requests.
 type target struct {
-	repo   name.Repository
-	host   string // "ghcr.io"
-	path   string // "shop/payments"
-	client *client
+	repo name.Repository
+	host string // "ghcr.io"
+	path string // "shop/payments"
 }
 
 // key names the repository in caches and memos: "host/repo".
@@ -79,46 +80,44 @@ func (t target) key() string { return t.host + "/" + t.path }
 
 func (t target) what(object string) what { return what{host: t.host, repo: t.path, object: object} }
 
-// open prepares a repository, or returns the fault that already concerns it.
-func (run *run) open(ctx context.Context, repository string) (target, *Fault) {
+// open names a repository; its client is made at its first request, so
+// answers from memory never touch the keychain.
+func (run *run) open(repository string) (target, *Fault) {
 	repo, fault := run.r.repository(repository)
 	if fault != nil {
 		return target{}, fault
 	}
-	t := target{repo: repo, host: repo.RegistryStr(), path: repo.RepositoryStr()}
-	if f := run.blockedBy(t); f != nil {
-		return t, f
-	}
-	t.client = run.r.client(ctx, repo.Registry)
-	if t.client.fault != nil {
-		return t, t.client.fault
-	}
-	return t, nil
+	return target{repo: repo, host: repo.RegistryStr(), path: repo.RepositoryStr()}, nil
 }
 
-func (run *run) blockedBy(t target) *Fault {
-	run.mu.Lock()
-	defer run.mu.Unlock()
-	if f := run.blocked[t.host]; f != nil {
+// blockedBy returns the fault that concerns the target's whole registry or
+// repository, if one is still kept.
+func (r *Resolver) blockedBy(t target) *Fault {
+	now := r.opts.Now()
+	if f := r.faults.get(t.host, now); f != nil {
 		return f
 	}
-	return run.blocked[t.key()]
+	return r.faults.get(t.key(), now)
 }
 
-// fail classifies an error and remembers faults that concern more than the
-// one request, so the run does not repeat them.
-func (run *run) fail(err error, t target, object string) *Fault {
+// fail classifies an error and keeps faults that concern more than the one
+// request for faultTTL, so neither this Stream nor the next few repeat them.
+// A caller that gave up (ctx done) says nothing about the registry.
+func (run *run) fail(ctx context.Context, err error, t target, object string) *Fault {
 	if f, ok := err.(*Fault); ok {
-		return f // classified and remembered already
+		return f // classified and kept already
 	}
 	f := classify(err, t.what(object))
-	run.mu.Lock()
-	defer run.mu.Unlock()
+	if ctx.Err() != nil {
+		f.callerGone = true
+		return f
+	}
+	now := run.r.opts.Now()
 	switch {
-	case f.registryWide() && run.blocked[t.host] == nil:
-		run.blocked[t.host] = f
-	case f.repositoryWide() && run.blocked[t.key()] == nil:
-		run.blocked[t.key()] = f
+	case f.registryWide():
+		run.r.faults.put(t.host, f, now.Add(faultTTL), now)
+	case f.repositoryWide():
+		run.r.faults.put(t.key(), f, now.Add(faultTTL), now)
 	}
 	run.r.logf("registry %s: %s (%s)", t.host, f.Kind, t.path)
 	return f
@@ -128,7 +127,7 @@ func (run *run) fail(err error, t target, object string) *Fault {
 // artifact the declaration pins: its digest when it has one, else what its
 // tag resolves to now.
 func (run *run) resolve(ctx context.Context, ref model.ImageRef) (*model.RegistryFacts, []*Fault) {
-	t, fault := run.open(ctx, ref.Repository)
+	t, fault := run.open(ref.Repository)
 	if fault != nil {
 		return nil, []*Fault{fault}
 	}
@@ -139,9 +138,9 @@ func (run *run) resolve(ctx context.Context, ref model.ImageRef) (*model.Registr
 	}
 	var tagDigest string
 	if tag != "" {
-		d, err := run.tagDigest(ctx, t, tag)
+		d, err := run.tagDigest(ctx, t, tag, ref.Digest)
 		if err != nil {
-			faults = append(faults, run.fail(err, t, "tag "+tag))
+			faults = append(faults, run.fail(ctx, err, t, "tag "+tag))
 			if ref.Digest == "" {
 				return nil, faults
 			}
@@ -155,7 +154,7 @@ func (run *run) resolve(ctx context.Context, ref model.ImageRef) (*model.Registr
 	facts := &model.RegistryFacts{Digest: digest}
 	art, err := run.artifact(ctx, t, digest)
 	if err != nil {
-		return facts, addFault(faults, run.fail(err, t, "digest "+model.ShortDigest(digest)))
+		return facts, addFault(faults, run.fail(ctx, err, t, "digest "+model.ShortDigest(digest)))
 	}
 	art.fill(facts)
 	if ref.Digest != "" && tagDigest != "" {
@@ -187,7 +186,7 @@ func (run *run) compareTag(ctx context.Context, t target, facts *model.RegistryF
 	tagArt, err := run.artifact(ctx, t, tagDigest)
 	if err != nil {
 		facts.TagMoved = true
-		return run.fail(err, t, "digest "+model.ShortDigest(tagDigest))
+		return run.fail(ctx, err, t, "digest "+model.ShortDigest(tagDigest))
 	}
 	if tagArt.hasChild(pinned) {
 		facts.PlatformOf = tagDigest
@@ -210,32 +209,4 @@ func (a artifact) hasChild(digest string) bool {
 		}
 	}
 	return false
-}
-
-// memo runs a lookup once per key for the run's lifetime; concurrent callers
-// of the same key wait for the first and share its answer.
-type memo[V any] struct {
-	mu      sync.Mutex
-	entries map[string]*memoEntry[V]
-}
-
-type memoEntry[V any] struct {
-	once sync.Once
-	v    V
-	err  error
-}
-
-func (m *memo[V]) do(key string, lookup func() (V, error)) (V, error) {
-	m.mu.Lock()
-	if m.entries == nil {
-		m.entries = map[string]*memoEntry[V]{}
-	}
-	e, ok := m.entries[key]
-	if !ok {
-		e = &memoEntry[V]{}
-		m.entries[key] = e
-	}
-	m.mu.Unlock()
-	e.once.Do(func() { e.v, e.err = lookup() })
-	return e.v, e.err
 }

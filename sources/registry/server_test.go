@@ -38,6 +38,7 @@ type testRegistry struct {
 
 	mu       sync.Mutex
 	counts   map[string]int    // "ping", "token", "HEAD manifest", "GET manifest", "GET blob", "GET tags"
+	byTag    int               // manifest requests (HEAD or GET) naming a tag, not a digest
 	byRepo   map[string]int    // "shop/x GET blob"
 	tokens   map[string]int    // token exchanges per repository
 	faults   map[string]*fault // by repository
@@ -79,6 +80,19 @@ func (tr *testRegistry) reset() {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	tr.counts, tr.tokens, tr.byRepo = map[string]int{}, map[string]int{}, map[string]int{}
+	tr.byTag = 0
+}
+
+// tagAsks counts manifest requests by tag since the last reset.
+func (tr *testRegistry) tagAsks() int {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.byTag
+}
+
+// manifests counts a repository's manifest requests, HEAD and GET.
+func (tr *testRegistry) manifests(repo string) int {
+	return tr.repoCount(repo, "HEAD manifest") + tr.repoCount(repo, "GET manifest")
 }
 
 func (tr *testRegistry) repoCount(repo, kind string) int {
@@ -137,6 +151,9 @@ func (tr *testRegistry) serve(w http.ResponseWriter, r *http.Request) {
 	tr.mu.Lock()
 	tr.counts[kind]++
 	tr.byRepo[repo+" "+kind]++
+	if strings.HasSuffix(kind, " manifest") && !strings.Contains(r.URL.Path[strings.LastIndex(r.URL.Path, "/"):], ":") {
+		tr.byTag++
+	}
 	f := tr.faults[repo]
 	inject := kind != "token" && f != nil && (f.times == 0 || f.served < f.times)
 	if inject {

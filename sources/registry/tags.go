@@ -26,16 +26,16 @@ const maxPages = 1000
 // Tags lists a repository's tags (paged), newest first: versions in semver
 // order (model.CompareVersions) first, then the other tags by created time,
 // newest first, then by name. Telling when a non-version tag was built
-// costs a HEAD per tag and, for digests not cached yet, its manifest.
+// costs a GET by tag (a HEAD when the artifact it named is known).
 func (r *Resolver) Tags(ctx context.Context, repository string) ([]Tag, error) {
-	run := newRun(r)
-	t, fault := run.open(ctx, repository)
+	run := newRun(r, false)
+	t, fault := run.open(repository)
 	if fault != nil {
 		return nil, fault
 	}
 	names, err := run.listTags(ctx, t)
 	if err != nil {
-		return nil, run.fail(err, t, "tags")
+		return nil, run.fail(ctx, err, t, "tags")
 	}
 	var versions, others []Tag
 	for _, name := range names {
@@ -46,7 +46,7 @@ func (r *Resolver) Tags(ctx context.Context, repository string) ([]Tag, error) {
 		}
 	}
 	run.dateTags(ctx, t, others)
-	run.cache.flush(r.opts.TagTTL, r.opts.Now())
+	r.cache.flush(r.opts.TagTTL, r.opts.Now())
 	slices.SortStableFunc(versions, func(a, b Tag) int {
 		c, _ := model.CompareVersions(b.Name, a.Name)
 		return c
@@ -57,8 +57,8 @@ func (r *Resolver) Tags(ctx context.Context, repository string) ([]Tag, error) {
 
 func (run *run) listTags(ctx context.Context, t target) ([]string, error) {
 	var lister *remote.Lister
-	err := run.request(t, "tags", func() (err error) {
-		lister, err = t.client.puller.Lister(ctx, t.repo)
+	err := run.request(ctx, t, "tags", func(p *remote.Puller) (err error) {
+		lister, err = p.Lister(ctx, t.repo)
 		return err
 	})
 	if err != nil {
@@ -95,7 +95,7 @@ func (run *run) dateTags(ctx context.Context, t target, tags []Tag) {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			digest, err := run.tagDigest(ctx, t, tags[i].Name)
+			digest, err := run.tagDigest(ctx, t, tags[i].Name, "")
 			if err != nil {
 				run.r.logf("registry %s: tag %s of %s: %v", t.host, tags[i].Name, t.path, classify(err, t.what("tag "+tags[i].Name)))
 				return

@@ -44,8 +44,8 @@ func TestTagsNewestFirst(t *testing.T) {
 	if n := tr.count("GET tags"); n != 5 {
 		t.Errorf("%d tag list requests, want 5 (paged by 2)", n)
 	}
-	if n := tr.count("HEAD manifest"); n != 4 {
-		t.Errorf("%d HEADs, want 4 (one per non-version tag)", n)
+	if n, byTag := tr.count("HEAD manifest")+tr.count("GET manifest"), tr.tagAsks(); n != 4 || byTag != 4 {
+		t.Errorf("%d manifest requests (%d by tag), want 4: one GET by tag per non-version tag", n, byTag)
 	}
 }
 

@@ -83,7 +83,6 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // its own timeout.
 func (r *Resolver) transportStack() http.RoundTripper {
 	secure, insecure := r.baseTransports()
-	pings := &pingCache{now: r.opts.Now, entries: map[string]*pingEntry{}}
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		allowed := r.opts.Insecure(req.URL.Host)
 		if req.URL.Scheme == "http" && !allowed {
@@ -97,7 +96,7 @@ func (r *Resolver) transportStack() http.RoundTripper {
 			return r.retry(req, withTimeout(base, r.opts.Timeout))
 		})
 		if isPing(req) {
-			return pings.roundTrip(req, next)
+			return r.pings.roundTrip(req, next)
 		}
 		return next.RoundTrip(req)
 	})
