@@ -8,23 +8,19 @@ import (
 	"github.com/ferryhq/ferry/sources/registry"
 )
 
-// Resolver streams a registry.Resolver's answers as model updates.
+// Resolver streams a registry.Resolver's answers as model updates. Keep
+// one for the feed's life: it never asks twice for what it already knows.
 type Resolver struct{ R *registry.Resolver }
 
 // Stream resolves the references; see Registry.
 func (a Resolver) Stream(ctx context.Context, refs []model.ImageRef, emit func(model.RegistryUpdate)) {
-	res := a.R.Resolve(ctx, refs)
-	n := len(res.Facts)
-	for ref := range res.Problems {
-		if _, ok := res.Facts[ref]; !ok {
-			n++
-		}
-	}
-	emit(model.RegistryUpdate{Facts: res.Facts, Problems: res.Problems, Done: n, Total: n})
+	a.R.Stream(ctx, refs, func(b registry.Batch) {
+		emit(model.RegistryUpdate{Facts: b.Facts, Problems: b.Problems, Done: b.Done, Total: b.Total})
+	})
 }
 
-// Refresh forgets tag answers and failures.
-func (a Resolver) Refresh() {}
+// Refresh forgets tag answers and failures; digest facts stay.
+func (a Resolver) Refresh() { a.R.Refresh() }
 
-// ClusterSource adapts a cluster.Source.
+// The cluster source follows targets as the feed needs.
 var _ Clusters = (*cluster.Source)(nil)
