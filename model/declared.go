@@ -35,6 +35,12 @@ const (
 	KindArgoSourceFile FieldKind = "argocd-source-file"
 	// KindFluxHelmRelease is a Flux HelmRelease spec.values image field.
 	KindFluxHelmRelease FieldKind = "flux-helmrelease-values"
+	// KindHelmTemplate is an image a chart's template writes itself, which
+	// no values key reaches: read-only (Declared.ReadOnly says why).
+	KindHelmTemplate FieldKind = "helm-template"
+	// KindFluxValuesFrom is a values field in a ConfigMap or Secret a Flux
+	// HelmRelease takes its values from (spec.valuesFrom).
+	KindFluxValuesFrom FieldKind = "flux-valuesfrom"
 )
 
 // Position is a 1-based line and column in a file.
@@ -61,6 +67,18 @@ type Location struct {
 	// Setter is a Flux image-automation marker on the field, such as
 	// `{"$imagepolicy": "flux-system:search:tag"}`: automation writes it too.
 	Setter string
+	// FieldPaths names, per field of Fields (and the field a promotion adds
+	// when Line is 0), the values key written: "frontend.image.tag", or a
+	// tag-only key such as "imageVersion" that a chart's template reads.
+	FieldPaths map[string]string
+	// Formats spells a field's part of the image when a template adds text
+	// around the value: "v{}" means the tag is "v" followed by the value.
+	Formats map[string]string
+	// Branch is the branch or tag the file is read from when the
+	// environment lives on one of its own ("env/dev"), and Commit the
+	// commit read there; both "" for the tree ferry was asked to read.
+	Branch string
+	Commit string
 }
 
 // Declared is what Git says one image of an app in one environment should be:
@@ -80,6 +98,17 @@ type Declared struct {
 	// cluster source finds the running pods by them.
 	Workload string
 	AppLabel string
+	// ReadOnly says why a promotion cannot write this image (a chart's
+	// template hard-codes it); "" when it can.
+	ReadOnly string
+	// Note says how the image was read when that is worth knowing: a chart
+	// from a remote repository read from values keys without rendering,
+	// or rendered with a copy in the repo.
+	Note string
+	// Next is what the environment's "-next" branch declares for the image
+	// when it differs (gitops-promoter's hydrated state, not yet promoted):
+	// the cell is pending until the environment's branch catches up.
+	Next *ImageRef
 }
 
 // Problem is something a source could not read or understand. File and Line

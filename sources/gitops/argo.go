@@ -29,9 +29,10 @@ type argoSource struct {
 
 // argoApp is what every reader of one Application needs.
 type argoApp struct {
-	File     string // the file holding the Application; "" for an orphan write-back file
-	Name     string // metadata.name
-	App, Env string
+	File      string // the file holding the Application; "" for an orphan write-back file
+	Name      string // metadata.name
+	Namespace string // spec.destination.namespace
+	App, Env  string
 }
 
 func applicationSources(doc *yaml.Node) []argoSource {
@@ -58,7 +59,8 @@ func applicationSources(doc *yaml.Node) []argoSource {
 // ferry.yaml, else the source path, the name's prefix or suffix, the file's
 // path, or the destination namespace; the app is the name without it.
 func (r *reader) readApplication(p string, doc *yaml.Node, pl placement) {
-	a := argoApp{File: p, Name: repotree.Str(doc, "metadata", "name")}
+	a := argoApp{File: p, Name: repotree.Str(doc, "metadata", "name"),
+		Namespace: repotree.Str(doc, "spec", "destination", "namespace")}
 	sources := applicationSources(doc)
 	a.Env = r.argoEnv(doc, a.Name, sources, pl)
 	if a.Env == "" {
@@ -149,6 +151,16 @@ func (r *reader) readArgoSource(a argoApp, s argoSource) {
 // own values file (values-<env>.yaml among valueFiles), else to the
 // Application (valuesObject), never to files other environments share.
 func (r *reader) readArgoHelm(a argoApp, s argoSource, srcFile string, srcDoc *yaml.Node) {
+	to := valuesTarget{App: a.App, Env: a.Env, Unit: a.unitPath(srcFile), ViaArgo: true}
+	c, note := r.argoChart(s)
+	if c != nil {
+		if rel, ok := r.argoRelease(a, s, c, srcFile, srcDoc); ok {
+			rel.Note = note
+			r.declareRendered(rel, to)
+			return
+		}
+	}
+	to.Note = note
 	helm := repotree.Get(s.Node, "helm")
 	var layers []valuesLayer
 	addFile := func(f string) {
@@ -189,7 +201,7 @@ func (r *reader) readArgoHelm(a argoApp, s argoSource, srcFile string, srcDoc *y
 	if len(layers) == 0 || floor >= len(layers) {
 		return
 	}
-	r.declareLayers(layers, floor, valuesTarget{App: a.App, Env: a.Env, Unit: a.unitPath(srcFile), ViaArgo: true})
+	r.declareLayers(layers, floor, to)
 }
 
 func (a argoApp) unitPath(srcFile string) string {

@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/helm"
 	"github.com/ferryhq/ferry/sources/repotree"
 )
 
@@ -33,16 +34,27 @@ func (r *reader) readHelmRelease(p string, doc *yaml.Node, pl placement) {
 	if app == "" {
 		app = r.layout.appFromName(name, env)
 	}
+	// A top-level image is named after the release, so that it does not
+	// take the name of an app's container.
+	to := valuesTarget{App: app, Env: env, Unit: p,
+		TopName: r.layout.appFromName(name, env), Workload: "HelmRelease/" + repotree.Str(doc, "metadata", "name")}
+	c, note := r.fluxChart(doc)
+	if c != nil {
+		rel := release{Name: fluxReleaseName(doc), Namespace: fluxNamespace(doc), Chart: c, Note: note}
+		rel.Layers = append(r.fluxValuesFrom(p, doc), renderLayer{Layer: helm.Layer{File: p, Values: repotree.Get(doc, "spec", "values")},
+			Kind: model.KindFluxHelmRelease, PathPrefix: "spec.values."})
+		rel.Floor = r.ownLayer(rel.Layers, env)
+		r.declareRendered(rel, to)
+		return
+	}
+	to.Note = note
 	var layers []valuesLayer
 	if defaults := r.fluxChartValues(doc); defaults != "" {
 		layers = r.chartLayers(defaults)
 	}
 	layers = append(layers, valuesLayer{File: p, Kind: model.KindFluxHelmRelease, PathPrefix: "spec.values.",
 		Images: repotree.FindValuesImages(repotree.Get(doc, "spec", "values"))})
-	// A top-level image is named after the release, so that it does not
-	// take the name of an app's container.
-	r.declareLayers(layers, len(layers)-1, valuesTarget{App: app, Env: env, Unit: p,
-		TopName: r.layout.appFromName(name, env), Workload: "HelmRelease/" + repotree.Str(doc, "metadata", "name")})
+	r.declareLayers(layers, len(layers)-1, to)
 }
 
 // fluxChartValues returns the values.yaml of a chart the HelmRelease takes

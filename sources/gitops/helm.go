@@ -7,6 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/helm"
 	"github.com/ferryhq/ferry/sources/repotree"
 )
 
@@ -76,11 +77,12 @@ func (r *reader) defaultsFor(p, app string) string {
 	return ""
 }
 
-// readValuesFile reads an environment's Helm values, merged field by field
-// over the chart's defaults. A values file outside any environment (a
-// chart's own defaults) declares nothing by itself.
+// readValuesFile reads an environment's Helm values: rendered with the
+// chart they are for when it is in this repo and has templates, else merged
+// field by field over the chart's defaults. A values file outside any
+// environment (a chart's own defaults) declares nothing by itself.
 func (r *reader) readValuesFile(p string, doc *yaml.Node, pl placement) {
-	if pl.Env == "" || !isValuesFile(p, doc) {
+	if pl.Env == "" {
 		return
 	}
 	app := pl.App
@@ -88,14 +90,31 @@ func (r *reader) readValuesFile(p string, doc *yaml.Node, pl placement) {
 		app = r.layout.appFromFileName(p, pl.Env)
 	}
 	if app == "" {
+		app = r.chartNameBeside(p) // chart/values-qa.yaml
+	}
+	defaults := r.defaultsFor(p, app)
+	if app == "" || (!isValuesFile(p, doc) && defaults == "") {
+		return
+	}
+	to := valuesTarget{App: app, Env: pl.Env, Unit: p}
+	if c, ok := r.renderingChart(path.Dir(defaults)); ok && defaults != "" {
+		r.declareRendered(release{Name: app, Chart: c, Layers: []renderLayer{
+			{Layer: helm.Layer{File: p, Values: doc}, Kind: model.KindHelmValues}}}, to)
 		return
 	}
 	var layers []valuesLayer
-	if defaults := r.defaultsFor(p, app); defaults != "" {
+	if defaults != "" {
 		layers = r.chartLayers(defaults)
+	} else {
+		to.Note = "no chart for " + app + " in this repo: images read from its values keys, not rendered"
 	}
 	layers = append(layers, valuesLayer{File: p, Kind: model.KindHelmValues, Images: repotree.FindValuesImages(doc)})
-	r.declareLayers(layers, len(layers)-1, valuesTarget{App: app, Env: pl.Env, Unit: p})
+	r.declareLayers(layers, len(layers)-1, to)
+}
+
+// chartNameBeside returns the name of the chart in a values file's folder.
+func (r *reader) chartNameBeside(p string) string {
+	return repotree.Str(r.valuesRoot(path.Join(path.Dir(p), "Chart.yaml")), "name")
 }
 
 // valuesTarget says whose values are being read: the cell, the name of a
@@ -104,6 +123,7 @@ func (r *reader) readValuesFile(p string, doc *yaml.Node, pl placement) {
 type valuesTarget struct {
 	App, Env, TopName, Workload, Unit string
 	ViaArgo                           bool
+	Note                              string // said on every image (Declared.Note)
 }
 
 // declareLayers merges layers and declares each image; floor is the layer a
@@ -122,7 +142,7 @@ func (r *reader) declareLayers(layers []valuesLayer, floor int, to valuesTarget)
 		if m.Name == "" && to.TopName != "" {
 			d.Name = to.TopName
 		}
-		d.Workload = to.Workload
+		d.Workload, d.Note = to.Workload, to.Note
 		if to.ViaArgo {
 			r.declareArgo(d, to.Unit)
 		} else {

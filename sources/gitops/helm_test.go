@@ -6,19 +6,19 @@ import (
 	"github.com/ferryhq/ferry/model"
 )
 
-const helm = model.KindHelmValues
+const helmValues = model.KindHelmValues
 
 func TestReadHelmValuesPerEnvironmentFolder(t *testing.T) {
 	res := Read(readFixture(t, "helm-env-dirs"))
 	checkCells(t, res.Declared, []cell{
-		{"shop", "dev", "frontend", "registry.example.org/shop/frontend:1.4.0", "environments/dev/shop/values.yaml", 3, helm},
-		{"shop", "dev", "api", "registry.example.org/shop/api:2.1.0", "environments/dev/shop/values.yaml", 6, helm},
-		{"shop", "staging", "frontend", "registry.example.org/shop/frontend:1.3.0", "environments/staging/shop/values.yaml", 4, helm},
+		{"shop", "dev", "frontend", "registry.example.org/shop/frontend:1.4.0", "environments/dev/shop/values.yaml", 3, helmValues},
+		{"shop", "dev", "api", "registry.example.org/shop/api:2.1.0", "environments/dev/shop/values.yaml", 6, helmValues},
+		{"shop", "staging", "frontend", "registry.example.org/shop/frontend:1.3.0", "environments/staging/shop/values.yaml", 4, helmValues},
 		// staging does not mention api: it inherits the chart's default.
-		{"shop", "staging", "api", "registry.example.org/shop/api:2.0.0", "environments/staging/shop/values.yaml", 0, helm},
-		{"shop", "prod", "frontend", "mirror.example.org/shop/frontend:1.2.0@sha256:1111111111111111111111111111111111111111111111111111111111111111", "environments/prod/shop/values.yaml", 5, helm},
-		{"shop", "prod", "api", "registry.example.org/shop/api:2.0.1", "environments/prod/shop/values.yaml", 9, helm},
-		{"billing", "prod", "billing", "ghcr.io/shop/billing:v3.2.0", "environments/prod/billing/values.yaml", 3, helm},
+		{"shop", "staging", "api", "registry.example.org/shop/api:2.0.0", "environments/staging/shop/values.yaml", 0, helmValues},
+		{"shop", "prod", "frontend", "mirror.example.org/shop/frontend:1.2.0@sha256:1111111111111111111111111111111111111111111111111111111111111111", "environments/prod/shop/values.yaml", 5, helmValues},
+		{"shop", "prod", "api", "registry.example.org/shop/api:2.0.1", "environments/prod/shop/values.yaml", 9, helmValues},
+		{"billing", "prod", "billing", "ghcr.io/shop/billing:v3.2.0", "environments/prod/billing/values.yaml", 3, helmValues},
 	})
 	if got := res.Environments.Names(); !equal(got, "dev", "staging", "prod") {
 		t.Errorf("environments = %v", got)
@@ -52,12 +52,12 @@ func TestReadHelmValuesPerEnvironmentFolder(t *testing.T) {
 func TestReadValuesBesideChart(t *testing.T) {
 	res := Read(readFixture(t, "helm-values-env"))
 	checkCells(t, res.Declared, []cell{
-		{"search", "dev", "search", "ghcr.io/shop/search:1.2.0", "charts/search/values-dev.yaml", 2, helm},
-		{"search", "staging", "search", "ghcr.io/shop/search:1.1.0", "charts/search/values-staging.yaml", 1, helm},
-		{"search", "prod", "search", "ghcr.io/shop/search:1.0.0", "charts/search/values-prod.yaml", 0, helm},
-		{"cart", "dev", "cart", "ghcr.io/shop/cart:2.5.0", "charts/cart/values-dev.yaml", 2, helm},
+		{"search", "dev", "search", "ghcr.io/shop/search:1.2.0", "charts/search/values-dev.yaml", 2, helmValues},
+		{"search", "staging", "search", "ghcr.io/shop/search:1.1.0", "charts/search/values-staging.yaml", 1, helmValues},
+		{"search", "prod", "search", "ghcr.io/shop/search:1.0.0", "charts/search/values-prod.yaml", 0, helmValues},
+		{"cart", "dev", "cart", "ghcr.io/shop/cart:2.5.0", "charts/cart/values-dev.yaml", 2, helmValues},
 		// tag "" in the chart: the chart's appVersion is what deploys.
-		{"cart", "prod", "cart", "ghcr.io/shop/cart:2.4.0", "charts/cart/values-prod.yaml", 0, helm},
+		{"cart", "prod", "cart", "ghcr.io/shop/cart:2.4.0", "charts/cart/values-prod.yaml", 0, helmValues},
 	})
 	for _, d := range res.Declared {
 		if d.App == "cart" && d.Env == "prod" && d.Inherited != "charts/cart/Chart.yaml" {

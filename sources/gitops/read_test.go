@@ -11,10 +11,10 @@ import (
 func TestFerryConfigNamesEnvironmentsAppsAndImages(t *testing.T) {
 	res := Read(readFixture(t, "ferry-config"))
 	checkCells(t, res.Declared, []cell{
-		{"search", "dev", "api", "ghcr.io/shop/search-api:1.3.0", "deploy/search/dev/values.yaml", 3, helm},
-		{"search", "staging", "api", "ghcr.io/shop/search-api:1.2.0", "deploy/search/staging/values.yaml", 3, helm},
-		{"search", "prod-eu", "api", "ghcr.io/shop/search-api:1.1.0", "deploy/search/eu/values.yaml", 3, helm},
-		{"search", "prod-us", "api", "ghcr.io/shop/search-api:1.1.0", "deploy/search/us/values.yaml", 3, helm},
+		{"search", "dev", "api", "ghcr.io/shop/search-api:1.3.0", "deploy/search/dev/values.yaml", 3, helmValues},
+		{"search", "staging", "api", "ghcr.io/shop/search-api:1.2.0", "deploy/search/staging/values.yaml", 3, helmValues},
+		{"search", "prod-eu", "api", "ghcr.io/shop/search-api:1.1.0", "deploy/search/eu/values.yaml", 3, helmValues},
+		{"search", "prod-us", "api", "ghcr.io/shop/search-api:1.1.0", "deploy/search/us/values.yaml", 3, helmValues},
 		// "metrics" is left out: ferry.yaml follows only the api image.
 	})
 	envs := res.Environments
@@ -37,7 +37,7 @@ func TestFerryConfigNamesEnvironmentsAppsAndImages(t *testing.T) {
 func TestBadInputDegradesOnlyItsCells(t *testing.T) {
 	res := Read(readFixture(t, "bad-input"))
 	checkCells(t, res.Declared, []cell{
-		{"cart", "prod", "cart", "ghcr.io/shop/cart:2.0.0", "environments/prod/cart/values.yaml", 3, helm},
+		{"cart", "prod", "cart", "ghcr.io/shop/cart:2.0.0", "environments/prod/cart/values.yaml", 3, helmValues},
 		{"web", "prod", "proxy", "nginx:1.27", "envs/prod/web.yaml", 12, model.KindManifest},
 	})
 	want := []struct {

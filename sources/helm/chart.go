@@ -93,15 +93,28 @@ type TemplateError struct {
 }
 
 func (e *TemplateError) Error() string {
-	return fmt.Sprintf("chart %s does not render: %s", e.Chart, e.Err)
+	return fmt.Sprintf("chart %s does not render (%s): %s", e.Chart, e.File, e.Err)
 }
 
 // renderError says where a Helm error points.
 func (c *Chart) renderError(err error) *TemplateError {
 	e := &TemplateError{Chart: c.Dir, File: c.File("Chart.yaml"), Err: err.Error()}
-	if m := templateError.FindStringSubmatch(e.Err); m != nil {
-		e.File = c.repoPath(m[1])
-		e.Line, _ = strconv.Atoi(m[2])
+	if m := templateError.FindStringSubmatchIndex(e.Err); m != nil {
+		e.File = c.repoPath(e.Err[m[2]:m[3]])
+		e.Line, _ = strconv.Atoi(e.Err[m[4]:m[5]])
+		e.Err = e.Err[m[1]:] // the file and line are said apart
 	}
 	return e
+}
+
+// lineOf returns the 1-based line of a file of the tree that holds text, 0
+// when none does.
+func (c *Chart) lineOf(file, text string) int {
+	data, _ := c.tree.Read(file)
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, text) {
+			return i + 1
+		}
+	}
+	return 0
 }

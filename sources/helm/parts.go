@@ -50,7 +50,7 @@ func tracedParts(marked, real string, m *marking) map[string]Source {
 		}
 		part, sp := "whole", span{from: 0, to: len(marked)}
 		for _, s := range spans { // the narrowest part holding the marker
-			if loc[0] >= s.from && loc[1] <= s.to {
+			if loc[0] >= s.from && loc[1] <= s.to && loc[1]-loc[0] < len(marked) {
 				part, sp = s.part, s
 			}
 		}

@@ -38,6 +38,9 @@ type Image struct {
 	// digest or whole reference): a promotion cannot change it. "" when
 	// one does.
 	Untraced string
+	// Line is the line of the template that spells the image out, when
+	// it is written there literally (an untraced image); 0 otherwise.
+	Line int
 }
 
 // Versioned reports whether a values key writes the image's version.
@@ -76,6 +79,7 @@ func Render(rel Release) ([]Image, error) {
 		switch {
 		case !images[i].Versioned():
 			images[i].Untraced = untracedReason(images[i], why)
+			images[i].Line = rel.Chart.lineOf(images[i].Template, images[i].Ref)
 		case images[i].Parts["tag"].Layer == ChartMetadata:
 			images[i].Untraced = "the tag is the chart's appVersion (" + images[i].Parts["tag"].File +
 				"), which no values key of the chart overrides"
