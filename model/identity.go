@@ -35,13 +35,13 @@ func (r ImageRef) IsZero() bool { return r == ImageRef{} }
 // "Version numbers are for humans. Digests are for truth." Identities compare
 // by digest (see SameArtifact); Version and Tag are for display.
 type Identity struct {
-	Repository string
-	Tag        string
-	Digest     string
-	Version    string // org.opencontainers.image.version, else the tag
-	Revision   string // org.opencontainers.image.revision
-	Source     string // org.opencontainers.image.source
-	Created    time.Time
+	Repository string    `json:"repository"`
+	Tag        string    `json:"tag,omitempty"`
+	Digest     string    `json:"digest,omitempty"`
+	Version    string    `json:"version,omitempty"`  // org.opencontainers.image.version, else the tag
+	Revision   string    `json:"revision,omitempty"` // org.opencontainers.image.revision
+	Source     string    `json:"source,omitempty"`   // org.opencontainers.image.source
+	Created    time.Time `json:"created,omitzero"`
 }
 
 // Ref returns the reference part of the identity.
