@@ -61,3 +61,7 @@ func withOpenPacks(r *git.Repository, dotGit, workTree string) *git.Repository {
 	}
 	return reopened
 }
+
+// Git returns the go-git repository, for the packages that write to it
+// (sources/gitwrite): reading stays here, writing has its own package.
+func (r *Repo) Git() *git.Repository { return r.git }
