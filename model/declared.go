@@ -41,6 +41,10 @@ const (
 	// KindFluxValuesFrom is a values field in a ConfigMap or Secret a Flux
 	// HelmRelease takes its values from (spec.valuesFrom).
 	KindFluxValuesFrom FieldKind = "flux-valuesfrom"
+	// KindArgoGeneratorFile is a value in a file an ApplicationSet's git
+	// files generator reads (config.json, values per app): the generator
+	// substitutes it into the Applications it makes.
+	KindArgoGeneratorFile FieldKind = "argocd-generator-file"
 )
 
 // Position is a 1-based line and column in a file.

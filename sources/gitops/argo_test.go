@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ferryhq/ferry/model"
@@ -64,6 +65,43 @@ func TestSplitParameter(t *testing.T) {
 		path, part, ok := splitParameter(tc.name)
 		if path != tc.path || part != tc.part || ok != (tc.part != "") {
 			t.Errorf("splitParameter(%q) = %q %q %v", tc.name, path, part, ok)
+		}
+	}
+}
+
+// ApplicationSets are expanded where the repo alone can expand them: git
+// directories and files over this repo, merge; a clusters generator is
+// said on the row it would make.
+func TestApplicationSetGenerators(t *testing.T) {
+	const param, gen = model.KindArgoHelmParameter, model.KindArgoGeneratorFile
+	res := Read(readFixture(t, "appset-git"))
+	checkCells(t, res.Declared, []cell{
+		{"shop", "dev", "shop", "ghcr.io/acme/shop:1.3.0", "envs/dev/values.yaml", 2, helmValues},
+		{"shop", "blue", "shop", "ghcr.io/acme/shop:1.2.0", "envs/blue/values.yaml", 2, helmValues},
+		{"shop", "prod", "shop", "ghcr.io/acme/shop:1.1.0", "envs/prod/values.yaml", 2, helmValues},
+		// Files generator: the value's place is the config file.
+		{"search", "staging", "shop", "ghcr.io/acme/search:4.0.1", "config/apps/search/config.json", 1, gen},
+		{"cart", "staging", "shop", "ghcr.io/acme/cart:2.2.0", "config/apps/cart/config.yaml", 4, gen},
+		{"mailer", "dev", "shop", "ghcr.io/acme/mailer:0.9.0", "argocd/merge-set.yaml", 13, param},
+		{"mailer", "prod", "shop", "ghcr.io/acme/mailer:0.8.1", "argocd/merge-set.yaml", 17, param},
+	})
+	// Rolling-sync steps order environments no stage word names.
+	if got := envSummary(res.Environments); got != "dev<[] staging<[dev] blue<[dev] prod<[blue] " {
+		t.Errorf("environments = %s", got)
+	}
+	var fleet []model.CellProblem
+	for _, p := range res.Problems {
+		if p.File == "argocd/fleet-set.yaml" {
+			fleet = append(fleet, p)
+		}
+	}
+	if len(fleet) != 1 || fleet[0].App != "agent" || fleet[0].Env != "" ||
+		!strings.Contains(fleet[0].Message, "cannot be expanded from the repo alone") {
+		t.Errorf("fleet problems %v; all:\n%s", fleet, problemsText(res.Problems))
+	}
+	for _, d := range res.Declared {
+		if d.App == "search" && d.Location.FieldPaths["tag"] != "image.tag" {
+			t.Errorf("search field paths %v", d.Location.FieldPaths)
 		}
 	}
 }

@@ -139,6 +139,9 @@ func (r *reader) declareLayers(layers []valuesLayer, floor int, to valuesTarget)
 			r.problem(to.App, to.Env, *prob)
 			continue
 		}
+		if v := m.versionNode(); v != nil {
+			r.relocate(&d.Location, v, m.nodes())
+		}
 		if m.Name == "" && to.TopName != "" {
 			d.Name = to.TopName
 		}

@@ -143,6 +143,27 @@ func (m *mergedImage) ref() (model.ImageRef, error) {
 	return imageref.ParseParts(m.parts["registry"].Value, repo, tag, digest)
 }
 
+// versionNode is the scalar of the part that decides the artifact, from
+// the highest layer.
+func (m *mergedImage) versionNode() *yaml.Node {
+	best := imagePart{Layer: -1}
+	for _, k := range versionKeys {
+		if p, ok := m.parts[k]; ok && p.Layer > best.Layer {
+			best = p
+		}
+	}
+	return best.Node
+}
+
+// nodes are the scalars of every part, by field key.
+func (m *mergedImage) nodes() map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	for _, p := range m.parts {
+		out[p.Key] = p.Node
+	}
+	return out
+}
+
 // versionKeys are the parts that decide which artifact is deployed, in the
 // order the Location's line prefers them.
 var versionKeys = []string{"tag", "digest", "whole"}

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/helm"
 	"github.com/ferryhq/ferry/sources/imageref"
@@ -94,6 +96,13 @@ func (r *reader) declareRendered(rel release, to valuesTarget) {
 		if problem != nil {
 			r.problem(to.App, to.Env, *problem)
 			continue
+		}
+		if _, src := versionSource(img); src.Node != nil {
+			nodes := map[string]*yaml.Node{}
+			for part, s := range img.Parts {
+				nodes[fieldKey(part)] = s.Node
+			}
+			r.relocate(&d.Location, src.Node, nodes)
 		}
 		d.Note = rel.Note
 		if d.Note == "" {

@@ -68,6 +68,9 @@ type reader struct {
 	// unitInputs holds, per unit, the other files its declarations were
 	// read from (bases, patches, chart templates, values files).
 	unitInputs map[string][]string
+	// genOrigin says which generator file (and key) a value an
+	// ApplicationSet substituted comes from.
+	genOrigin map[*yaml.Node]nodeOrigin
 }
 
 // Read discovers environments, apps and declared images in a tree. It never
@@ -94,7 +97,7 @@ func newReader(t *repotree.Tree) *reader {
 		envs: map[string]bool{}, unknown: map[string]bool{}, argoSources: map[string]bool{},
 		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}, valuesCache: map[string]*yaml.Node{},
 		envByPath: map[string]bool{}, aliases: map[string][]string{}, links: map[string][]string{}, firsts: map[string]bool{},
-		files: reports{}, unitInputs: map[string][]string{}}
+		files: reports{}, unitInputs: map[string][]string{}, genOrigin: map[*yaml.Node]nodeOrigin{}}
 	r.cfg = &model.Config{}
 	if data, ok := t.Read(model.ConfigFile); ok {
 		cfg, problems := model.ParseConfig(data)
