@@ -25,7 +25,7 @@ type Config struct {
 type EnvConfig struct {
 	Name string `yaml:"name"`
 	// After names the environments this one is promoted from. Without it,
-	// the previous entry of the list.
+	// the previous entry of the list; "after: []" means none.
 	After     []string   `yaml:"after,omitempty"`
 	Kube      KubeTarget `yaml:"kube,omitempty"`
 	Protected bool       `yaml:"protected,omitempty"`
@@ -202,7 +202,7 @@ func (c *Config) EnvironmentList() Environments {
 		}
 		env := Environment{Name: e.Name, Kube: e.Kube, Protected: e.Protected, Upstream: e.After,
 			Aliases: e.Aliases, Ref: e.Ref}
-		if len(e.After) == 0 && i > 0 {
+		if e.After == nil && i > 0 { // "after: []" says: promoted from none
 			env.Upstream = []string{c.Environments[i-1].Name}
 		}
 		out = append(out, env)

@@ -89,3 +89,15 @@ func TestParseConfigKeepsTheRest(t *testing.T) {
 		t.Fatalf("problems %v, environments %v", problems, cfg.Environments)
 	}
 }
+
+func TestAfterEmptyMeansNoUpstreamAndAliasesAreKept(t *testing.T) {
+	cfg, problems := ParseConfig([]byte("environments:\n  - name: dev\n  - name: lab\n    after: []\n  - name: prod\n    aliases: [production]\n    ref: env/prod\n"))
+	envs := cfg.EnvironmentList()
+	if len(problems) > 0 || len(envs) != 3 || len(envs[1].Upstream) != 0 || len(envs[2].Upstream) != 1 ||
+		envs[2].Ref != "env/prod" || len(envs[2].Aliases) != 1 {
+		t.Fatalf("envs %+v problems %v", envs, problems)
+	}
+	if env, ok := cfg.Alias("production"); !ok || env != "prod" {
+		t.Errorf("Alias(production) = %q %v", env, ok)
+	}
+}

@@ -16,7 +16,9 @@ import (
 // overlay, and most overlays do not change between two `ferry status`.
 func readGit(tree *gitops.Tree, cache bool) *gitops.Result {
 	if !cache {
-		return gitops.Read(tree)
+		res := gitops.Read(tree)
+		lastReading.Store(res)
+		return res
 	}
 	path := filepath.Join(xdg.CacheHome, "ferry", "kustomize-builds.gob")
 	if data, err := os.ReadFile(path); err == nil {
@@ -25,6 +27,7 @@ func readGit(tree *gitops.Tree, cache bool) *gitops.Result {
 		}
 	}
 	res := gitops.Read(tree)
+	lastReading.Store(res)
 	var buf bytes.Buffer
 	if err := gitops.WriteBuildCache(&buf); err == nil {
 		if err := fsutil.WriteAtomic(path, buf.Bytes()); err != nil {

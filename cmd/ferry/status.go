@@ -23,6 +23,7 @@ type statusFlags struct {
 	output   string
 	show     string
 	exitCode bool
+	explain  bool
 }
 
 func newStatusCmd() *cobra.Command {
@@ -46,6 +47,7 @@ func newStatusCmd() *cobra.Command {
 	fs.StringVarP(&f.output, "output", "o", "table", "output format: table, json or yaml")
 	fs.StringVar(&f.show, "show", "version", "what cells show: version, commit or digest")
 	fs.BoolVar(&f.exitCode, "exit-code", false, "exit 1 when any cell drifts or has problems")
+	fs.BoolVar(&f.explain, "explain", false, "list, per file that looks like deploy configuration, the cells it feeds or why none")
 	return cmd
 }
 
@@ -57,6 +59,9 @@ func runStatus(cmd *cobra.Command, f *statusFlags) error {
 	if !slices.Contains([]string{"table", "json", "yaml"}, f.output) {
 		return fmt.Errorf("--output %q: want table, json or yaml", f.output)
 	}
+	if f.explain {
+		return runExplain(cmd, &f.repoFlags, &f.sourceFlags, f.output)
+	}
 	world, err := loadWorld(cmd.Context(), &f.repoFlags, &f.sourceFlags, cmd.ErrOrStderr())
 	if err != nil {
 		return err
@@ -67,6 +72,9 @@ func runStatus(cmd *cobra.Command, f *statusFlags) error {
 	}
 	if err := printGrid(cmd.OutOrStdout(), grid, f.output, view); err != nil {
 		return err
+	}
+	if f.output == "table" {
+		printNotPlaced(cmd.OutOrStdout())
 	}
 	if f.exitCode && grid.NeedsAttention() {
 		return &exitError{code: exitFindings}

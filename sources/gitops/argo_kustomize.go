@@ -39,6 +39,9 @@ func (r *reader) readArgoKustomize(a argoApp, s argoSource, srcFile string, srcD
 	if _, ok := r.kdirs[s.Dir]; ok && s.Dir != "" {
 		_, discovered := r.built[s.Dir]
 		b := r.build(s.Dir)
+		for _, f := range r.overlayInputs[s.Dir] {
+			r.input(valuesTarget{Unit: unit, App: a.App, Env: a.Env}, f)
+		}
 		if !discovered {
 			for _, p := range b.Problems {
 				r.problem(a.App, a.Env, p)

@@ -136,6 +136,12 @@ func (r *reader) renameEnvs(rename map[string]string) {
 		delete(r.envs, from)
 		r.envs[to(from)] = true
 	}
+	inputs := map[inputKey][]string{}
+	for k, files := range r.unitInputs {
+		k.env = to(k.env)
+		inputs[k] = append(inputs[k], files...)
+	}
+	r.unitInputs = inputs
 	links := map[string][]string{}
 	for env, ups := range r.links {
 		for _, u := range ups {

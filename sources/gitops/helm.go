@@ -130,6 +130,12 @@ type valuesTarget struct {
 // promotion writes to at the least.
 func (r *reader) declareLayers(layers []valuesLayer, floor int, to valuesTarget) {
 	r.seen(to.App, to.Env)
+	for _, l := range layers {
+		r.input(to, l.File)
+		if path.Base(l.File) == "values.yaml" {
+			r.input(to, path.Join(path.Dir(l.File), "Chart.yaml"))
+		}
+	}
 	for _, m := range mergeLayers(layers) {
 		if m.empty() {
 			continue

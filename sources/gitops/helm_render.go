@@ -76,22 +76,26 @@ func (r *reader) declareRendered(rel release, to valuesTarget) {
 	layers := make([]helm.Layer, len(rel.Layers))
 	for i, l := range rel.Layers {
 		layers[i] = l.Layer
-		r.input(to.Unit, l.File)
+		r.input(to, l.File)
 	}
 	for _, f := range []string{"Chart.yaml", "values.yaml"} {
-		r.input(to.Unit, rel.Chart.File(f))
+		r.input(to, rel.Chart.File(f))
 	}
 	images, err := helm.Render(helm.Release{Name: rel.Name, Namespace: rel.Namespace, Chart: rel.Chart, Layers: layers})
 	var te *helm.TemplateError
 	if errors.As(err, &te) {
-		r.problem(to.App, to.Env, model.Problem{Source: "git", File: te.File, Line: te.Line, Message: fmt.Sprintf("chart %s does not render: %s", te.Chart, te.Err)})
+		msg := fmt.Sprintf("chart %s does not render: %s", te.Chart, te.Err)
+		r.problem(to.App, to.Env, model.Problem{Source: "git", File: te.File, Line: te.Line, Message: msg})
+		for _, f := range []string{to.Unit, rel.Chart.File("Chart.yaml"), rel.Chart.File("values.yaml")} {
+			r.files.because(f, msg+" ("+te.File+")")
+		}
 		return
 	}
 	if len(images) == 0 {
 		r.files.because(to.Unit, fmt.Sprintf("chart %s renders no workload with an image for %s in %s", rel.Chart.Dir, to.App, to.Env))
 	}
 	for _, img := range images {
-		r.input(to.Unit, img.Template)
+		r.input(to, img.Template)
 		d, problem := rel.declared(img, to)
 		if problem != nil {
 			r.problem(to.App, to.Env, *problem)
@@ -116,10 +120,14 @@ func (r *reader) declareRendered(rel release, to valuesTarget) {
 	}
 }
 
-// input records a file a unit's declarations were read from.
-func (r *reader) input(unit, file string) {
-	if file != "" && r.t.Has(file) && !slices.Contains(r.unitInputs[unit], file) {
-		r.unitInputs[unit] = append(r.unitInputs[unit], file)
+// inputKey names the declarations of one unit in one cell.
+type inputKey struct{ unit, app, env string }
+
+// input records a file the declarations of a unit in a cell were read from.
+func (r *reader) input(to valuesTarget, file string) {
+	k := inputKey{to.Unit, to.App, to.Env}
+	if file != "" && r.t.Has(file) && !slices.Contains(r.unitInputs[k], file) {
+		r.unitInputs[k] = append(r.unitInputs[k], file)
 	}
 }
 

@@ -31,7 +31,7 @@ func (r *Result) InitConfig() []byte {
 	for i, e := range r.Environments {
 		fmt.Fprintf(&b, "  - name: %s\n", scalar(e.Name))
 		implied := i > 0 && slices.Equal(e.Upstream, []string{r.Environments[i-1].Name})
-		if len(e.Upstream) > 0 && (!implied || r.fansOut(e)) {
+		if (len(e.Upstream) > 0 && (!implied || r.fansOut(e))) || (i > 0 && len(e.Upstream) == 0) {
 			fmt.Fprintf(&b, "    after: [%s]\n", joinScalars(e.Upstream))
 		}
 		if e.Kube.Context != "" || e.Kube.Namespace != "" {
@@ -39,6 +39,12 @@ func (r *Result) InitConfig() []byte {
 		}
 		if e.Protected {
 			b.WriteString("    protected: true\n")
+		}
+		if len(e.Aliases) > 0 {
+			fmt.Fprintf(&b, "    aliases: [%s]\n", joinScalars(e.Aliases))
+		}
+		if e.Ref != "" {
+			fmt.Fprintf(&b, "    ref: %s\n", scalar(e.Ref))
 		}
 	}
 	if len(r.Apps) > 0 {
@@ -62,7 +68,23 @@ func (r *Result) InitConfig() []byte {
 			fmt.Fprintf(&b, "      %s: %s\n", scalar(env), scalar(p))
 		}
 	}
+	r.writeNotPlaced(&b)
 	return b.Bytes()
+}
+
+// writeNotPlaced lists, as comments, the files that look like deploy
+// configuration and feed no cell, with why: what to add to paths, or to
+// fix, for ferry to read them.
+func (r *Result) writeNotPlaced(b *bytes.Buffer) {
+	missed := r.NotPlaced()
+	if len(missed) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "# Not placed (%d): these look like deploy configuration but feed no cell.\n", len(missed))
+	b.WriteString("# Add them to an app's paths, or fix what is said, for ferry to read them.\n")
+	for _, f := range missed {
+		fmt.Fprintf(b, "#   %s (%s): %s\n", f.Path, f.Kind, strings.Join(f.Reasons, "; "))
+	}
 }
 
 // fansOut reports whether another environment shares e's upstream (prod-eu

@@ -16,6 +16,7 @@ import (
 func TestInitConfigReadsBackTheSame(t *testing.T) {
 	for _, fixture := range []string{
 		"helm-env-dirs", "helm-values-env", "manifests", "argocd", "flux-helmrelease", "ferry-config", "kustomize-images",
+		"env-any-name", "env-aliases", "kargo-stages", "helm-rendered", "appset-git",
 	} {
 		t.Run(fixture, func(t *testing.T) {
 			tree := readFixture(t, fixture)

@@ -65,9 +65,11 @@ type reader struct {
 	links     map[string][]string // environment → upstreams (Kargo, controllers)
 	firsts    map[string]bool     // environments Kargo feeds from a warehouse
 	files     reports
-	// unitInputs holds, per unit, the other files its declarations were
-	// read from (bases, patches, chart templates, values files).
-	unitInputs map[string][]string
+	// unitInputs holds, per unit and cell, the other files its
+	// declarations were read from (chart templates, values files);
+	// overlayInputs, per overlay folder, the files its build reads.
+	unitInputs    map[inputKey][]string
+	overlayInputs map[string][]string
 	// genOrigin says which generator file (and key) a value an
 	// ApplicationSet substituted comes from.
 	genOrigin map[*yaml.Node]nodeOrigin
@@ -97,7 +99,7 @@ func newReader(t *repotree.Tree) *reader {
 		envs: map[string]bool{}, unknown: map[string]bool{}, argoSources: map[string]bool{},
 		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}, valuesCache: map[string]*yaml.Node{},
 		envByPath: map[string]bool{}, aliases: map[string][]string{}, links: map[string][]string{}, firsts: map[string]bool{},
-		files: reports{}, unitInputs: map[string][]string{}, genOrigin: map[*yaml.Node]nodeOrigin{}}
+		files: reports{}, unitInputs: map[inputKey][]string{}, overlayInputs: map[string][]string{}, genOrigin: map[*yaml.Node]nodeOrigin{}}
 	r.cfg = &model.Config{}
 	if data, ok := t.Read(model.ConfigFile); ok {
 		cfg, problems := model.ParseConfig(data)

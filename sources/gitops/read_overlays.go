@@ -47,6 +47,7 @@ func (r *reader) build(dir string) builtOverlay {
 	images, problems := kustomize.Build(r.t, dir)
 	b := builtOverlay{Images: images, Problems: problems}
 	r.built[dir] = b
+	r.overlayInputs[dir] = kustomize.Inputs(r.t, dir)
 	return b
 }
 

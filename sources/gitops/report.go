@@ -2,6 +2,7 @@ package gitops
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -136,8 +137,12 @@ func (r *reader) reportDeclared() {
 		for _, p := range []string{d.Location.File, d.Inherited} {
 			r.files.fed(p, d.App, d.Env)
 		}
-		if unit := r.unitOf[i]; r.t.Has(unit) {
+		unit := r.unitOf[i]
+		if r.t.Has(unit) {
 			r.files.fed(unit, d.App, d.Env)
+		}
+		for _, p := range append(r.unitInputs[inputKey{unit, d.App, d.Env}], r.overlayInputs[unit]...) {
+			r.files.fed(p, d.App, d.Env)
 		}
 	}
 }
@@ -145,6 +150,12 @@ func (r *reader) reportDeclared() {
 // unplacedReason is why a file of this kind fed no cell, when nothing more
 // precise was said.
 func (r *reader) unplacedReason(p string) string {
+	if path.Base(p) == "Chart.yaml" {
+		return "chart " + path.Dir(p) + ": no environment's values, Application or HelmRelease uses it"
+	}
+	if kustomizeOwned(p, r.kdirs) {
+		return "part of a kustomization no environment's overlay builds (a base only other bases include, or outside any environment folder)"
+	}
 	if env, unknown := r.layout.envFromPath(p); env == "" && unknown != "" {
 		return fmt.Sprintf("%q looks like an environment but ferry.yaml does not list it", unknown)
 	}
@@ -154,12 +165,34 @@ func (r *reader) unplacedReason(p string) string {
 	return "declares no image ferry follows"
 }
 
+// kindOf names what a file a report mentions is, when reading it did not.
+func (r *reader) kindOf(p string) string {
+	data, _ := r.t.Read(p)
+	dirs, _ := splitPath(p)
+	if slices.Contains(dirs, "templates") && r.charts[chartRoot(dirs)] {
+		return "helm-template"
+	}
+	if kind := looksLike(p, data); kind != "" {
+		return kind
+	}
+	return "file"
+}
+
+// chartRoot is the folder above a path's templates/ folder.
+func chartRoot(dirs []string) string {
+	i := slices.Index(dirs, "templates")
+	return strings.Join(dirs[:i], "/")
+}
+
 // finishReports gives every file that fed nothing a reason and stores the
 // reports in the result.
 func (r *reader) finishReports() {
 	r.reportDeclared()
 	for p, f := range r.files {
-		if !f.Placed() && len(f.Reasons) == 0 && f.Kind != "" {
+		if f.Kind == "" {
+			f.Kind = r.kindOf(p)
+		}
+		if !f.Placed() && len(f.Reasons) == 0 && f.Kind != "file" {
 			r.files.because(p, r.unplacedReason(p))
 		}
 	}
