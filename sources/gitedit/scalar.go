@@ -1,0 +1,166 @@
+// Package gitedit turns staged changes into byte-level edits of the files
+// that declare them: only the tag and digest scalars change (or a missing
+// one is added); comments, key order, quoting, indentation, line endings and
+// blank lines stay. Positions come from discovery (yaml.v3 node positions,
+// whose columns count characters, not bytes); the edit splices bytes in the
+// original text, never re-serialises YAML.
+package gitedit
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// offset converts a 1-based line and character column into a byte offset.
+func offset(data []byte, pos model.Position) (int, error) {
+	if pos.Line < 1 || pos.Column < 1 {
+		return 0, fmt.Errorf("no position (line %d, column %d)", pos.Line, pos.Column)
+	}
+	off := 0
+	for line := 1; line < pos.Line; line++ {
+		i := indexByte(data[off:], '\n')
+		if i < 0 {
+			return 0, fmt.Errorf("line %d is past the end of the file", pos.Line)
+		}
+		off += i + 1
+	}
+	for col := 1; col < pos.Column; col++ {
+		if off >= len(data) || data[off] == '\n' {
+			return 0, fmt.Errorf("column %d is past the end of line %d", pos.Column, pos.Line)
+		}
+		_, size := utf8.DecodeRune(data[off:])
+		off += size
+	}
+	return off, nil
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// span is a scalar's bytes in the file and how it is written.
+type span struct {
+	start, end int  // the value's bytes, quotes included
+	quote      byte // '"', '\'', or 0 for a plain scalar
+}
+
+// scalarAt reads the scalar that starts at off: a quoted one to its
+// closing quote, a plain one to the end of the line or a comment. A tag
+// such as `!!str` before the value is skipped.
+func scalarAt(data []byte, off int) (span, error) {
+	if strings.HasPrefix(string(data[off:min(off+2, len(data))]), "!") {
+		for off < len(data) && data[off] != ' ' && data[off] != '\n' && data[off] != '\r' {
+			off++
+		}
+		for off < len(data) && data[off] == ' ' {
+			off++
+		}
+	}
+	if off >= len(data) {
+		return span{}, fmt.Errorf("no value at the end of the file")
+	}
+	switch q := data[off]; q {
+	case '"', '\'':
+		for i := off + 1; i < len(data) && data[i] != '\n'; i++ {
+			switch {
+			case q == '"' && data[i] == '\\':
+				i++
+			case q == '\'' && data[i] == '\'' && i+1 < len(data) && data[i+1] == '\'':
+				i++
+			case data[i] == q:
+				return span{start: off, end: i + 1, quote: q}, nil
+			}
+		}
+		return span{}, fmt.Errorf("a quoted value that spans lines cannot be edited in place")
+	case '|', '>':
+		return span{}, fmt.Errorf("a block scalar cannot be edited in place")
+	}
+	end := off
+	for end < len(data) && data[end] != '\n' && data[end] != '\r' {
+		if data[end] == '#' && end > off && (data[end-1] == ' ' || data[end-1] == '\t') {
+			break
+		}
+		if (data[end] == ',' || data[end] == '}' || data[end] == ']') && inFlow(data, off) {
+			break
+		}
+		end++
+	}
+	for end > off && (data[end-1] == ' ' || data[end-1] == '\t') {
+		end--
+	}
+	return span{start: off, end: end}, nil
+}
+
+// inFlow reports whether the line holding off opens a flow collection
+// before it (`image: {tag: 1.0, digest: …}`).
+func inFlow(data []byte, off int) bool {
+	start := off
+	for start > 0 && data[start-1] != '\n' {
+		start--
+	}
+	return strings.ContainsAny(string(data[start:off]), "{[")
+}
+
+// yaml11Words are read as booleans (or null) by YAML 1.1 parsers, which
+// Helm and Kubernetes use: a tag "on" must be quoted although YAML 1.2
+// reads it as a string.
+var yaml11Words = regexp.MustCompile(`^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+)$`)
+
+// readsAsString reports whether a plain scalar is read back as this very
+// string by YAML 1.2 and 1.1 parsers alike.
+func readsAsString(v string) bool {
+	if v == "" || yaml11Words.MatchString(v) {
+		return false
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte("v: "+v), &m); err != nil {
+		return false
+	}
+	s, ok := m["v"].(string)
+	return ok && s == v
+}
+
+// render writes a value in the original's style: the same quotes, or plain
+// when plain reads back as the same string, else double quotes.
+func render(value string, quote byte) string {
+	switch quote {
+	case '"':
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`
+	case '\'':
+		return `'` + strings.ReplaceAll(value, `'`, `''`) + `'`
+	}
+	if !readsAsString(value) || strings.ContainsAny(value, ":#{}[],&*!|>'\"%@`") && !plainSafe(value) {
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`
+	}
+	return value
+}
+
+// plainSafe accepts what image references look like in plain YAML: a
+// colon or @ inside the text is fine as long as no ": " or " #" appears.
+func plainSafe(v string) bool {
+	return !strings.Contains(v, ": ") && !strings.Contains(v, " #") &&
+		!strings.ContainsAny(v[:1], "-?:,[]{}#&*!|>'\"%@`")
+}
+
+// unquote returns a scalar's value as YAML reads it (the simple cases
+// image fields use).
+func unquote(raw string, quote byte) string {
+	switch quote {
+	case '"':
+		return strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(raw[1 : len(raw)-1])
+	case '\'':
+		return strings.ReplaceAll(raw[1:len(raw)-1], `''`, `'`)
+	}
+	return raw
+}
