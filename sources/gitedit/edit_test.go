@@ -81,8 +81,8 @@ func TestEditsOfManifestsAndValues(t *testing.T) {
 			want:  strings.Replace(manifest, "'ghcr.io/shop/search-api:1.0.0'", "'ghcr.io/shop/search-api:1.1.0@"+digestB+"'", 1)},
 		{name: "helm values with a tag only", file: "environments/prod/search/values.yaml", to: to,
 			files: map[string]string{
-				"charts/search/Chart.yaml":            "apiVersion: v2\nname: search\nversion: 0.1.0\n",
-				"charts/search/values.yaml":           "image:\n  repository: ghcr.io/shop/search-api\n  tag: 0.9.0\n",
+				"charts/search/Chart.yaml":             "apiVersion: v2\nname: search\nversion: 0.1.0\n",
+				"charts/search/values.yaml":            "image:\n  repository: ghcr.io/shop/search-api\n  tag: 0.9.0\n",
 				"environments/prod/search/values.yaml": values,
 			},
 			want:  strings.Replace(values, "tag: 1.0.0   # keep", "tag: 1.1.0   # keep", 1),
