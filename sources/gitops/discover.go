@@ -51,6 +51,9 @@ var appParents = map[string]bool{
 type layout struct {
 	cfg        *model.Config
 	configured map[string]bool // nil when ferry.yaml names no environment
+	// forced is the environment of a branch of its own: its files belong
+	// to it unless their path names another.
+	forced string
 }
 
 // envFromPath returns the environment a repo path belongs to, or "". unknown
@@ -92,6 +95,9 @@ func (l layout) envSegment(p string) (env string, at int, unknown string) {
 		if env := l.stageEnv(dirs[i]); env != "" {
 			return env, i, ""
 		}
+	}
+	if l.forced != "" {
+		return l.forced, -1, ""
 	}
 	return "", -1, unknown
 }

@@ -152,6 +152,10 @@ func (r *reader) renameEnvs(rename map[string]string) {
 	for env := range r.firsts {
 		r.firsts[to(env)] = true
 	}
+	for env, ref := range r.res.refs {
+		delete(r.res.refs, env)
+		r.res.refs[to(env)] = ref
+	}
 }
 
 func appendUnique(list []string, s string) []string {
@@ -166,6 +170,11 @@ func appendUnique(list []string, s string) []string {
 // declare, then the usual stage words, then name order.
 func (r *reader) environments() model.Environments {
 	if envs := r.cfg.EnvironmentList(); len(envs) > 0 {
+		for i := range envs {
+			if envs[i].Ref == "" {
+				envs[i].Ref = r.res.refs[envs[i].Name]
+			}
+		}
 		return envs
 	}
 	names := make([]string, 0, len(r.envs))
@@ -178,6 +187,7 @@ func (r *reader) environments() model.Environments {
 	envs := orderEnvironments(names, r.links, r.firsts)
 	for i := range envs {
 		envs[i].Aliases = slices.Sorted(slices.Values(r.aliases[envs[i].Name]))
+		envs[i].Ref = r.res.refs[envs[i].Name]
 	}
 	return envs
 }

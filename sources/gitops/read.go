@@ -27,6 +27,8 @@ type Result struct {
 	units map[model.CellKey][]string
 	// files says what discovery made of each deploy configuration file.
 	files []FileReport
+	// refs names the branch of each environment read from one of its own.
+	refs map[string]string
 }
 
 // Units returns the folders and files that declare an app in an
@@ -77,15 +79,14 @@ type reader struct {
 
 // Read discovers environments, apps and declared images in a tree. It never
 // fails: what it cannot read becomes a problem on the cells it concerns.
+//
+// An environment that lives on a branch of its own (ferry.yaml's
+// environments[].ref, or branches named env/<name>, environment/<name>) is
+// read from that branch when the tree knows its repository (Tree.Refs).
 func Read(t *repotree.Tree) *Result {
-	r := newReader(t)
-	r.readOverlays()
-	for _, p := range t.Paths() {
-		r.readFile(p)
-	}
-	r.readOrphanArgoSources()
-	r.preferArgo()
-	r.filterImages()
+	r := newReader(t, nil)
+	r.readTree()
+	r.readBranches()
 	r.mergeAliases()
 	r.recordUnits()
 	r.res.Environments = r.environments()
@@ -94,14 +95,30 @@ func Read(t *repotree.Tree) *Result {
 	return r.res
 }
 
-func newReader(t *repotree.Tree) *reader {
-	r := &reader{t: t, res: &Result{units: map[model.CellKey][]string{}},
+// readTree reads every file of the tree and settles what Applications
+// override.
+func (r *reader) readTree() {
+	r.readOverlays()
+	for _, p := range r.t.Paths() {
+		r.readFile(p)
+	}
+	r.readOrphanArgoSources()
+	r.preferArgo()
+	r.filterImages()
+}
+
+// newReader starts a reading of t with cfg, or with the tree's own
+// ferry.yaml when cfg is nil.
+func newReader(t *repotree.Tree, cfg *model.Config) *reader {
+	r := &reader{t: t, res: &Result{units: map[model.CellKey][]string{}, refs: map[string]string{}},
 		envs: map[string]bool{}, unknown: map[string]bool{}, argoSources: map[string]bool{},
 		built: map[string]builtOverlay{}, viaArgo: map[int]bool{}, appsSeen: map[string]bool{}, valuesCache: map[string]*yaml.Node{},
 		envByPath: map[string]bool{}, aliases: map[string][]string{}, links: map[string][]string{}, firsts: map[string]bool{},
 		files: reports{}, unitInputs: map[inputKey][]string{}, overlayInputs: map[string][]string{}, genOrigin: map[*yaml.Node]nodeOrigin{}}
 	r.cfg = &model.Config{}
-	if data, ok := t.Read(model.ConfigFile); ok {
+	if cfg != nil {
+		r.cfg = cfg
+	} else if data, ok := t.Read(model.ConfigFile); ok {
 		cfg, problems := model.ParseConfig(data)
 		r.cfg = cfg
 		for _, p := range problems {

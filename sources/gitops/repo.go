@@ -160,7 +160,9 @@ func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: reading %s: %w", r.Origin, hash, err)
 	}
-	return repotree.NewTree(hash.String(), files), nil
+	t := repotree.NewTree(hash.String(), files)
+	t.Refs = repoRefs{r}
+	return t, nil
 }
 
 // WorktreeTree reads the files of the work tree as they are on disk,
@@ -191,5 +193,7 @@ func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: reading the work tree: %w", r.Origin, err)
 	}
-	return repotree.NewTree("", files), nil
+	t := repotree.NewTree("", files)
+	t.Refs = repoRefs{r}
+	return t, nil
 }

@@ -159,8 +159,12 @@ func (r *reader) unplacedReason(p string) string {
 	if env, unknown := r.layout.envFromPath(p); env == "" && unknown != "" {
 		return fmt.Sprintf("%q looks like an environment but ferry.yaml does not list it", unknown)
 	}
-	if env, _ := r.layout.envFromPath(p); env == "" {
+	env, _ := r.layout.envFromPath(p)
+	if env == "" {
 		return "no environment: neither its path nor ferry.yaml's apps[].paths name one"
+	}
+	if branch := r.res.refs[env]; branch != "" {
+		return fmt.Sprintf("environment %s is read from its branch %s: what it runs is declared there", env, branch)
 	}
 	return "declares no image ferry follows"
 }

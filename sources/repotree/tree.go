@@ -14,8 +14,20 @@ type Tree struct {
 	// Commit is the commit hash the tree was read from, or "" for a dirty
 	// work tree.
 	Commit string
-	files  map[string][]byte
-	paths  []string
+	// Refs reads the other branches and tags of the repository the tree
+	// came from (an environment may live on a branch of its own); nil for
+	// a tree made in memory.
+	Refs  Refs
+	files map[string][]byte
+	paths []string
+}
+
+// Refs reads other branches and tags of a repository.
+type Refs interface {
+	// Branches lists the branch names, local and remote-tracking alike.
+	Branches() []string
+	// Tree reads the tree a branch, tag or commit names.
+	Tree(ref string) (*Tree, error)
 }
 
 // NewTree builds a tree from file contents; used by the repo reader and by
