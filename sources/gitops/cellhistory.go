@@ -28,6 +28,7 @@ const cellHistoryDepth = 20000
 // and remembers subtree lookups by tree hash, so unchanged folders cost a map
 // access and a second question about the same history costs little.
 func (r *Repo) CellHistory(ctx context.Context, head string, decls []model.Declared, limit int) ([]model.HistoryEntry, error) {
+	defer r.lock()()
 	c, err := r.git.CommitObject(plumbing.NewHash(head))
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: commit %s: %w", r.Origin, head, err)

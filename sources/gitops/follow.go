@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
@@ -17,6 +18,7 @@ import (
 // question a console asks every second to learn that a branch moved,
 // without reading a tree.
 func (r *Repo) Resolve(ref string) (string, error) {
+	defer r.lock()()
 	rev := ref
 	if rev == "" {
 		rev = "HEAD"
@@ -34,6 +36,7 @@ func (r *Repo) IsClone() bool { return r.Root == "" && IsRemote(r.Origin) }
 
 // Fetch brings a cached clone up to date with its remote.
 func (r *Repo) Fetch(ctx context.Context) error {
+	defer r.lock()()
 	if err := fetch(ctx, r.git); err != nil {
 		return fmt.Errorf("repo %s: cannot fetch: %s", r.Origin, explainTransport(err))
 	}
@@ -64,4 +67,24 @@ func withOpenPacks(r *git.Repository, dotGit, workTree string) *git.Repository {
 
 // Git returns the go-git repository, for the packages that write to it
 // (sources/gitwrite): reading stays here, writing has its own package.
+// go-git is not safe for concurrent use: call it inside WithGit.
 func (r *Repo) Git() *git.Repository { return r.git }
+
+// WithGit runs fn with the repository to itself: the console reads it from
+// several goroutines (the feed, the clusters' applied check, history).
+func (r *Repo) WithGit(fn func(*git.Repository) error) error {
+	defer r.lock()()
+	return fn(r.git)
+}
+
+// repoLocks holds one lock per Repo. go-git's packfile reader is not safe
+// for concurrent use (its scanner seeks a shared file), and ferry keeps the
+// packfiles open for speed, so every call into go-git takes the lock.
+var repoLocks sync.Map // *Repo → *sync.Mutex
+
+func (r *Repo) lock() (unlock func()) {
+	m, _ := repoLocks.LoadOrStore(r, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}

@@ -17,6 +17,7 @@ const historyDepth = 2000
 // of using go-git's path-filtered Log, which is orders of magnitude slower on
 // long histories (go-git#137).
 func (r *Repo) LastChanges(head string, paths []string) (map[string]string, error) {
+	defer r.lock()()
 	out := make(map[string]string, len(paths))
 	c, err := r.git.CommitObject(plumbing.NewHash(head))
 	if err != nil {
@@ -63,6 +64,7 @@ func blobHash(t *object.Tree, path string) plumbing.Hash {
 // one of its ancestors). known is false when revision is not in this repo —
 // the controller may have applied something ferry has not fetched.
 func (r *Repo) Contains(revision, commit string) (contains, known bool) {
+	defer r.lock()()
 	rev, err := r.git.CommitObject(plumbing.NewHash(revision))
 	if err != nil {
 		return false, false

@@ -117,6 +117,7 @@ func explainTransport(err error) string {
 
 // Head returns the commit HEAD points at.
 func (r *Repo) Head() (string, error) {
+	defer r.lock()()
 	h, err := r.git.Head()
 	if err != nil {
 		return "", fmt.Errorf("repo %s: no HEAD commit: %w", r.Origin, err)
@@ -127,6 +128,7 @@ func (r *Repo) Head() (string, error) {
 // Tree reads the files of the commit ref names ("" for HEAD): a branch, tag,
 // short or full hash, or any revision go-git resolves.
 func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
+	defer r.lock()()
 	rev := ref
 	if rev == "" {
 		rev = "HEAD"

@@ -17,6 +17,7 @@ type repoRefs struct{ r *Repo }
 // as env/dev), each once.
 func (rr repoRefs) Branches() []string {
 	seen := map[string]bool{}
+	defer rr.r.lock()()
 	refs, err := rr.r.git.References()
 	if err != nil {
 		return nil
