@@ -1,6 +1,10 @@
 package model
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 func TestPlanStagesOneChangePerImageAndNamesItself(t *testing.T) {
 	var p Plan
@@ -19,5 +23,48 @@ func TestPlanStagesOneChangePerImageAndNamesItself(t *testing.T) {
 	rb := Change{Kind: Rollback, App: "checkout", Env: "prod-eu", To: Identity{Digest: "sha256:0123456789abcdef0123"}}
 	if got := rb.Summary(); got != "roll back checkout in prod-eu to sha256:0123456789ab" {
 		t.Errorf("rollback summary = %q", got)
+	}
+}
+
+func TestPromotionPinsUpstreamsDigestAndKeepsItsTag(t *testing.T) {
+	w := twoEnvWorld()
+	g := w.Grid()
+	changes, err := g.Promotion("search", "prod", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 {
+		t.Fatalf("changes = %+v", changes)
+	}
+	c := changes[0]
+	if c.To.Tag != "v2" || c.To.Digest != dOther || c.To.Version != "2.0.0" || c.From.Tag != "v1" || c.From.Digest != dIndex {
+		t.Errorf("change = %+v", c)
+	}
+	if c.Summary() != "promote search 2.0.0 to prod" || c.Location.File != "environments/prod/search/values.yaml" {
+		t.Errorf("summary %q, location %+v", c.Summary(), c.Location)
+	}
+	if _, err := g.Promotion("search", "dev", "dev"); !errors.Is(err, ErrNothingToDo) {
+		t.Errorf("promoting a cell onto itself: %v", err)
+	}
+	w.Registry = nil
+	if _, err := w.Grid().Promotion("search", "prod", "dev"); err == nil || !strings.Contains(err.Error(), "no digest to pin yet") {
+		t.Errorf("without the registry: %v", err)
+	}
+}
+
+func TestRollbackDeclaresWhatRanBefore(t *testing.T) {
+	g := twoEnvWorld().Grid()
+	entry := HistoryEntry{Commit: "abcdef0123456", Image: "api",
+		From: ImageRef{Tag: "v0.9", Digest: dAmd}, To: ImageRef{Tag: "v1", Digest: dIndex}}
+	c, err := g.Rollback("search", "prod", entry, map[string]string{dAmd: "0.9.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Kind != Rollback || c.To.Digest != dAmd || c.To.Tag != "v0.9" || c.Summary() != "roll back search in prod to 0.9.0" {
+		t.Errorf("rollback = %+v (%s)", c, c.Summary())
+	}
+	entry.From = ImageRef{}
+	if _, err := g.Rollback("search", "prod", entry, nil); err == nil {
+		t.Error("a rollback past the image's first commit was accepted")
 	}
 }

@@ -1,0 +1,122 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrNothingToDo says a promotion or rollback would change nothing.
+var ErrNothingToDo = errors.New("nothing to do")
+
+// Promotion builds the changes that bring the artifacts fromEnv declares
+// (and runs, when in sync) to app in env: per image, the upstream digest
+// pinned, with upstream's tag kept as the human name. Build once, promote
+// the same artifact.
+func (g *Grid) Promotion(app, env, fromEnv string) ([]Change, error) {
+	here, up := g.Cell(app, env), g.Cell(app, fromEnv)
+	switch {
+	case env == fromEnv:
+		return nil, fmt.Errorf("%s in %s: promote from another environment: %w", app, env, ErrNothingToDo)
+	case here == nil || up == nil:
+		return nil, fmt.Errorf("%s is not in %s and %s", app, env, fromEnv)
+	case len(up.Images) == 0:
+		return nil, fmt.Errorf("%s declares no image of %s to promote", fromEnv, app)
+	case len(here.Images) == 0:
+		return nil, fmt.Errorf("%s is not declared in %s: ferry promotes into existing declarations only", app, env)
+	}
+	var out []Change
+	for _, img := range here.Images {
+		src, ok := imageNamed(up, img.Name)
+		if !ok {
+			continue
+		}
+		c, err := promotion(img, src)
+		if err != nil {
+			return nil, fmt.Errorf("%s in %s: %w", app, env, err)
+		}
+		c.App, c.Env, c.FromEnv = app, env, fromEnv
+		if identical(c.From, c.To) {
+			continue
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s in %s already declares what %s does: %w", app, env, fromEnv, ErrNothingToDo)
+	}
+	return out, nil
+}
+
+func imageNamed(c *Cell, name string) (ImageStatus, bool) {
+	for _, img := range c.Images {
+		if img.Name == name {
+			return img, true
+		}
+	}
+	return ImageStatus{}, false
+}
+
+func promotion(here, up ImageStatus) (Change, error) {
+	d := here.Facts.Declared
+	if d == nil || up.Facts.Declared == nil {
+		return Change{}, errors.New("an image without a declaration")
+	}
+	if d.ReadOnly != "" {
+		return Change{}, fmt.Errorf("image %s cannot be written: %s", here.Name, d.ReadOnly)
+	}
+	digest := up.Facts.DeclaredDigest()
+	if digest == "" {
+		return Change{}, fmt.Errorf("the registry has not resolved what %s declares for image %s: no digest to pin yet", up.Facts.Declared.Env, up.Name)
+	}
+	to := identityOf(up)
+	to.Repository, to.Digest = d.Ref.Repository, digest
+	if up.Facts.Registry != nil && up.Facts.Registry.PlatformOf != "" {
+		// Upstream pins one platform's manifest: promote the index.
+		to.Digest = up.Facts.Registry.PlatformOf
+	}
+	return Change{Kind: Promote, Image: here.Name, From: identityOf(here), To: to, Location: d.Location}, nil
+}
+
+// identityOf names what a declaration declares: its tag and digest as
+// written, with the version and commit the registry knows.
+func identityOf(img ImageStatus) Identity {
+	d := img.Facts.Declared
+	id := Identity{Repository: d.Ref.Repository, Tag: d.Ref.Tag, Digest: d.Ref.Digest}
+	if r := img.Facts.Registry; r != nil {
+		id.Version, id.Revision, id.Source = r.Version, r.Revision, r.Source
+		if r.Created != nil {
+			id.Created = *r.Created
+		}
+	}
+	return id
+}
+
+// identical compares what a change writes.
+func identical(a, b Identity) bool { return a.Tag == b.Tag && a.Digest == b.Digest }
+
+// Rollback builds the change that declares an earlier artifact of one image
+// of a cell: the one a history entry replaced (to: entry.From), the usual
+// way back to "what ran before".
+func (g *Grid) Rollback(app, env string, entry HistoryEntry, versions map[string]string) (Change, error) {
+	here := g.Cell(app, env)
+	if here == nil {
+		return Change{}, fmt.Errorf("%s is not in %s", app, env)
+	}
+	img, ok := imageNamed(here, entry.Image)
+	if !ok || img.Facts.Declared == nil {
+		return Change{}, fmt.Errorf("%s in %s has no image %s", app, env, entry.Image)
+	}
+	if entry.From.IsZero() {
+		return Change{}, fmt.Errorf("commit %s introduced image %s: there is nothing before it", ShortRevision(entry.Commit), entry.Image)
+	}
+	d := img.Facts.Declared
+	if d.ReadOnly != "" {
+		return Change{}, fmt.Errorf("image %s cannot be written: %s", img.Name, d.ReadOnly)
+	}
+	to := Identity{Repository: d.Ref.Repository, Tag: entry.From.Tag, Digest: entry.From.Digest, Version: versions[entry.From.Digest]}
+	c := Change{Kind: Rollback, App: app, Env: env, Image: img.Name, From: identityOf(img), To: to, Location: d.Location,
+		Reason: "roll back to what ran before " + ShortRevision(entry.Commit)}
+	if identical(c.From, c.To) {
+		return Change{}, fmt.Errorf("%s in %s already declares %s: %w", app, env, to.Name(), ErrNothingToDo)
+	}
+	return c, nil
+}
