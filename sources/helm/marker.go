@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -25,7 +26,14 @@ type Source struct {
 	// where it would be written: an empty tag the template fills from the
 	// chart's appVersion or its own default.
 	From string
+	// at finds Node again in another reading of the same text: its path
+	// in the layer's values or the file, or the parameter's name.
+	at nodeAt
 }
+
+// nodeAt says where a scalar sits: at a path of a YAML tree, or as the
+// value of a --set parameter.
+type nodeAt struct{ path, param string }
 
 // The layers of a chart's own values.
 const (
@@ -46,6 +54,7 @@ type marking struct {
 	empty   bool
 	sources []Source
 	visits  int
+	prefix  string // the values path of the tree being converted
 }
 
 var markerText = regexp.MustCompile(`(?i)fmk(\d{5})x`)
@@ -82,6 +91,7 @@ func (m *marking) candidate(key string, v any) bool {
 
 // values converts a mapping of values, marking its candidates.
 func (m *marking) values(n *yaml.Node, layer int, file, prefix string) map[string]any {
+	m.prefix = prefix
 	out, _ := m.value(n, prefix, "", layer, file).(map[string]any)
 	if out == nil {
 		out = map[string]any{}
@@ -113,7 +123,8 @@ func (m *marking) value(n *yaml.Node, path, key string, layer int, file string) 
 	}
 	v := scalarValue(n)
 	if m.candidate(key, v) {
-		return m.mark(Source{Layer: layer, File: file, Node: n, Path: path})
+		at := strings.TrimPrefix(strings.TrimPrefix(path, m.prefix), ".")
+		return m.mark(Source{Layer: layer, File: file, Node: n, Path: path, at: nodeAt{path: at}})
 	}
 	return v
 }

@@ -54,6 +54,20 @@ func (img Image) Versioned() bool {
 // Render renders the release and traces its images. A chart that does not
 // render (a template error, values its schema rejects) is a *TemplateError.
 func Render(rel Release) ([]Image, error) {
+	k, keep := rel.key()
+	if keep {
+		if images, err, ok := rel.lookup(k); ok {
+			return images, err
+		}
+	}
+	images, err := rel.renderAndTrace()
+	if keep {
+		remember(k, images, err)
+	}
+	return images, err
+}
+
+func (rel Release) renderAndTrace() ([]Image, error) {
 	vals, err := rel.values(nil)
 	if err != nil {
 		return nil, rel.Chart.renderError(err)
@@ -180,7 +194,7 @@ func (rel Release) setParam(vals map[string]any, p Param, layer int, file string
 	}
 	key := p.Name[strings.LastIndex(p.Name, ".")+1:]
 	if m != nil && m.candidate(key, paramValue(p)) {
-		return setParam(vals, p.Name, m.mark(Source{Layer: layer, File: file, Node: p.Value, Path: p.Name}), true)
+		return setParam(vals, p.Name, m.mark(Source{Layer: layer, File: file, Node: p.Value, Path: p.Name, at: nodeAt{param: p.Name}}), true)
 	}
 	return setParam(vals, p.Name, p.Value.Value, p.String)
 }
@@ -240,7 +254,8 @@ func (c *Chart) markDefaults(ch *chart.Chart, m *marking) {
 	}
 	if root := c.valuesRoot("Chart.yaml"); root != nil {
 		if n := repotree.Get(root, "appVersion"); n != nil {
-			ch.Metadata.AppVersion = m.mark(Source{Layer: ChartMetadata, File: c.File("Chart.yaml"), Node: n, Path: "appVersion"})
+			ch.Metadata.AppVersion = m.mark(Source{Layer: ChartMetadata, File: c.File("Chart.yaml"), Node: n, Path: "appVersion",
+				at: nodeAt{path: "appVersion"}})
 		}
 	}
 }

@@ -198,3 +198,27 @@ func TestChartWithoutTemplatesDoesNotRender(t *testing.T) {
 		t.Error("a chart without templates renders")
 	}
 }
+
+// A second reading of the same chart and values is a lookup whose scalars
+// are those of the new reading; changed values render again.
+func TestRenderIsKeptAndFoundAgain(t *testing.T) {
+	ForgetRenders()
+	tree := chartTree("image:\n  repository: ghcr.io/acme/shop\n  tag: 1.0.0\n", map[string]string{"deployment.yaml": deployment +
+		"        - name: shop\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n"}, nil)
+	first := layer(t, "envs/dev/values.yaml", "image:\n  tag: 1.1.0\n")
+	again := layer(t, "envs/dev/values.yaml", "image:\n  tag: 1.1.0\n")
+	a, b := render(t, tree, first)[0], render(t, tree, again)[0]
+	if len(results) != 1 {
+		t.Fatalf("%d renders kept, want 1", len(results))
+	}
+	if b.Parts["tag"].Node != repotree.Get(again.Values, "image", "tag") || b.Parts["tag"].Node == a.Parts["tag"].Node {
+		t.Error("the kept render points at the first reading's scalar")
+	}
+	if b.Parts["repository"].Node == nil || where(b, "repository") != where(a, "repository") {
+		t.Errorf("repository %q, want %q", where(b, "repository"), where(a, "repository"))
+	}
+	changed := render(t, tree, layer(t, "envs/dev/values.yaml", "image:\n  tag: 1.2.0\n"))[0]
+	if changed.Ref != "ghcr.io/acme/shop:1.2.0" || len(results) != 2 {
+		t.Errorf("changed values gave %s (%d kept)", changed.Ref, len(results))
+	}
+}
