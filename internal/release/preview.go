@@ -1,0 +1,139 @@
+// Package release turns a staged plan into what a release captain reviews
+// and commits: the edits on the repo as it is now, checked before anything
+// is written — the environment read again yields exactly the new
+// reference, the registry has the digest (an index, never one platform's
+// child) — and the unified diff. The console and `ferry promote` share it.
+package release
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aymanbagabas/go-udiff"
+
+	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/gitedit"
+	"github.com/ferryhq/ferry/sources/gitops"
+	"github.com/ferryhq/ferry/sources/repotree"
+)
+
+// Describe asks the registry about references: facts or problems per
+// ImageRef.String(). The feed's resolver answers from what it knows.
+type Describe func(ctx context.Context, refs []model.ImageRef) (map[string]model.RegistryFacts, map[string][]model.Problem)
+
+// Releaser previews and commits plans on one repo.
+type Releaser struct {
+	Repo     *gitops.Repo
+	Ref      string // the branch ("" for HEAD)
+	Read     func(*repotree.Tree) *gitops.Result
+	Describe Describe // nil: digests are not checked against a registry
+}
+
+// Preview is a plan applied to the repo's head, checked, as a diff.
+type Preview struct {
+	Base    string // the commit the edits apply to
+	Applied *gitedit.Applied
+	Diff    string
+	// Blocking problems: the plan cannot be committed until they are gone.
+	Blocking []string
+	// Notes per change, from the edit (a tag-only layout, …).
+	Notes []string
+}
+
+// Preview applies the plan on the branch's head and checks the result.
+func (r *Releaser) Preview(ctx context.Context, plan model.Plan) (*Preview, error) {
+	tree, err := r.Repo.Tree(r.Ref)
+	if err != nil {
+		return nil, err
+	}
+	p := &Preview{Base: tree.Commit}
+	applied, err := gitedit.Apply(tree.Read, r.Read(tree).Declared, plan.Changes)
+	if err != nil {
+		p.Blocking = append(p.Blocking, err.Error())
+		return p, nil
+	}
+	p.Applied = applied
+	p.Diff = diff(applied)
+	for _, c := range plan.Changes {
+		for _, n := range applied.Notes[c.Key()] {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s in %s: %s", c.App, c.Env, n))
+		}
+	}
+	p.Blocking = append(p.Blocking, r.readBack(tree, applied, plan)...)
+	p.Blocking = append(p.Blocking, r.checkRegistry(ctx, plan)...)
+	return p, nil
+}
+
+// readBack reads the edited tree as discovery does: every change must
+// declare exactly its new reference there.
+func (r *Releaser) readBack(tree *repotree.Tree, applied *gitedit.Applied, plan model.Plan) []string {
+	files := map[string][]byte{}
+	for _, p := range tree.Paths() {
+		files[p], _ = tree.Read(p)
+	}
+	for f, data := range applied.Files() {
+		files[f] = data
+	}
+	after := r.Read(repotree.NewTree("", files))
+	byKey := map[model.ImageKey]model.ImageRef{}
+	for _, d := range after.Declared {
+		byKey[model.ImageKey{App: d.App, Env: d.Env, Image: d.Name}] = d.Ref
+	}
+	var out []string
+	for _, c := range plan.Changes {
+		if slices.ContainsFunc(applied.Unchanged, func(u model.Change) bool { return u.Key() == c.Key() }) {
+			continue
+		}
+		got, ok := byKey[c.Key()]
+		tagOnly := len(applied.Notes[c.Key()]) > 0
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s in %s: after the edit the environment no longer declares image %s", c.App, c.Env, c.Image))
+		case got.Tag != c.To.Tag && c.To.Tag != "", !tagOnly && got.Digest != c.To.Digest:
+			out = append(out, fmt.Sprintf("%s in %s: after the edit the environment declares %s, not the %s staged",
+				c.App, c.Env, got, refOf(c.To)))
+		}
+	}
+	return out
+}
+
+// checkRegistry asks the registry for every digest to be written: it must
+// exist, and a multi-arch artifact is pinned by its index.
+func (r *Releaser) checkRegistry(ctx context.Context, plan model.Plan) []string {
+	if r.Describe == nil {
+		return nil
+	}
+	var refs []model.ImageRef
+	for _, c := range plan.Changes {
+		if c.To.Digest != "" {
+			refs = append(refs, model.ImageRef{Repository: c.To.Repository, Digest: c.To.Digest})
+		}
+	}
+	facts, problems := r.Describe(ctx, refs)
+	var out []string
+	for _, ref := range refs {
+		key := ref.String()
+		for _, p := range problems[key] {
+			out = append(out, fmt.Sprintf("%s: %s", ref, p.Message))
+		}
+		if f, ok := facts[key]; ok && f.PlatformOf != "" {
+			out = append(out, fmt.Sprintf("%s is one platform of index %s: promote the index", model.ShortDigest(ref.Digest), model.ShortDigest(f.PlatformOf)))
+		}
+	}
+	return out
+}
+
+func refOf(i model.Identity) model.ImageRef {
+	return model.ImageRef{Repository: i.Repository, Tag: i.Tag, Digest: i.Digest}
+}
+
+// diff is the unified diff of every edited file.
+func diff(a *gitedit.Applied) string {
+	var b strings.Builder
+	for _, e := range a.Edits {
+		b.WriteString(udiff.Unified("a/"+e.File, "b/"+e.File, string(e.Before), string(e.After)))
+	}
+	return b.String()
+}

@@ -1,0 +1,73 @@
+package release
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ferryhq/ferry/internal/testrepo"
+	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/gitops"
+)
+
+const digestB = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+func overlayRepo(t *testing.T) *gitops.Repo {
+	t.Helper()
+	r := testrepo.FromDir(t, t.TempDir())
+	r.Write("apps/search/base/kustomization.yaml", "resources:\n  - deployment.yaml\n")
+	r.Write("apps/search/base/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/shop/search-api:1.0.0\n")
+	for _, env := range []string{"dev", "prod"} {
+		r.Write("apps/search/overlays/"+env+"/kustomization.yaml", "resources:\n  - ../../base\nimages:\n  - name: ghcr.io/shop/search-api\n    newTag: 1.0.0 # "+env+"\n")
+	}
+	r.Commit("search in dev and prod")
+	repo, err := gitops.Open(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo
+}
+
+func promoteProd() model.Plan {
+	return model.Plan{Changes: []model.Change{{Kind: model.Promote, App: "search", Env: "prod", Image: "api", FromEnv: "dev",
+		From: model.Identity{Repository: "ghcr.io/shop/search-api", Tag: "1.0.0"},
+		To:   model.Identity{Repository: "ghcr.io/shop/search-api", Tag: "1.1.0", Digest: digestB}}}}
+}
+
+func TestPreviewIsTheCheckedDiff(t *testing.T) {
+	r := &Releaser{Repo: overlayRepo(t), Read: gitops.Read}
+	p, err := r.Preview(context.Background(), promoteProd())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Blocking) != 0 {
+		t.Fatalf("blocking: %v", p.Blocking)
+	}
+	for _, want := range []string{
+		"--- a/apps/search/overlays/prod/kustomization.yaml",
+		"-    newTag: 1.0.0 # prod",
+		"+    newTag: 1.1.0 # prod",
+		"+    digest: " + digestB,
+	} {
+		if !strings.Contains(p.Diff, want) {
+			t.Errorf("diff lacks %q:\n%s", want, p.Diff)
+		}
+	}
+	if strings.Contains(p.Diff, "overlays/dev") {
+		t.Errorf("the diff touches dev:\n%s", p.Diff)
+	}
+}
+
+func TestPreviewBlocksWhatTheRegistryRefuses(t *testing.T) {
+	r := &Releaser{Repo: overlayRepo(t), Read: gitops.Read,
+		Describe: func(_ context.Context, refs []model.ImageRef) (map[string]model.RegistryFacts, map[string][]model.Problem) {
+			return map[string]model.RegistryFacts{refs[0].String(): {Digest: digestB, PlatformOf: "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"}}, nil
+		}}
+	p, err := r.Preview(context.Background(), promoteProd())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Blocking) != 1 || !strings.Contains(p.Blocking[0], "one platform of index sha256:cccccccccccc: promote the index") {
+		t.Errorf("blocking = %v", p.Blocking)
+	}
+}
