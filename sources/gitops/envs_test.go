@@ -97,6 +97,11 @@ func TestAliasClashIsAProblem(t *testing.T) {
 // Kargo Stages order environments their names alone cannot.
 func TestKargoStagesOrderEnvironments(t *testing.T) {
 	res := Read(readFixture(t, "kargo-stages"))
+	checkCells(t, res.Declared, []cell{
+		{"web", "green", "web", "ghcr.io/shop/web:1.4.0-green", "env/green/web.yaml", 10, manifest},
+		{"web", "blue", "web", "ghcr.io/shop/web:1.4.0-blue", "env/blue/web.yaml", 10, manifest},
+		{"web", "gold", "web", "ghcr.io/shop/web:1.4.0-gold", "env/gold/web.yaml", 10, manifest},
+	})
 	if got := envSummary(res.Environments); got != "green<[] blue<[green] gold<[blue] " {
 		t.Errorf("environments = %s", got)
 	}

@@ -26,6 +26,8 @@ func TestReadRenderedCharts(t *testing.T) {
 		{"billing", "staging", "billing", "ghcr.io/acme/billing:5.0.2", "chart/staging-values.yaml", 2, helmValues},
 		// redis.repository + redis.tag: the tag from a ConfigMap of values.
 		{"cache", "prod", "redis", "mirror.example.org/library/redis:7.2.5", "clusters/prod/cache-values.yaml", 9, model.KindFluxValuesFrom},
+		// A remote chart without a copy, its image under its own name.
+		{"queue", "prod", "rabbitmq", "docker.io/bitnami/rabbitmq:3.13.1", "clusters/prod/queue.yaml", 18, model.KindFluxHelmRelease},
 		// A remote chart without a copy: values read as before.
 		{"other", "staging", "other", "ghcr.io/acme/other:3.0.1", "argocd/other-staging.yaml", 14, model.KindArgoHelmValues},
 	})
@@ -47,6 +49,9 @@ func TestReadRenderedCharts(t *testing.T) {
 	}
 	if n := byCell["web/staging/web"].Note; !strings.Contains(n, "copy in charts/web") {
 		t.Errorf("staging note %q", n)
+	}
+	if n := byCell["queue/prod/rabbitmq"].Note; !strings.Contains(n, "chart rabbitmq 14.0.0 from HelmRepository bitnami is not in this repo") {
+		t.Errorf("queue note %q", n)
 	}
 	if n := byCell["other/staging/other"].Note; !strings.Contains(n, "not in this repo") {
 		t.Errorf("other note %q", n)

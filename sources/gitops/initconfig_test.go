@@ -74,3 +74,18 @@ func cellSet(ds []model.Declared) []string {
 	slices.Sort(out)
 	return out
 }
+
+// ferry init writes from the same reading as --explain: the files it could
+// not place are listed, with why, for the user to add or fix.
+func TestInitConfigListsFilesNotPlaced(t *testing.T) {
+	out := string(Read(readFixture(t, "env-any-name")).InitConfig())
+	for _, want := range []string{
+		"# Not placed (1): these look like deploy configuration but feed no cell.\n",
+		"#   canary-app-automatic/deployment.yaml (manifest): no environment",
+		"  - name: ab-test-a\n    after: []\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}

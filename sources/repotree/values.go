@@ -84,11 +84,11 @@ func ResolveAlias(n *yaml.Node) *yaml.Node {
 
 // valuesImage recognises the image node at key.
 func valuesImage(key string, v *yaml.Node, path []string) (ValuesImage, bool) {
-	if key != "image" {
-		return ValuesImage{}, false
-	}
 	if v == nil {
 		return ValuesImage{}, false
+	}
+	if key != "image" {
+		return namedImage(key, v, path)
 	}
 	img := ValuesImage{Path: strings.Join(path, "."), Node: v}
 	if len(path) > 1 {
@@ -114,7 +114,26 @@ func valuesImage(key string, v *yaml.Node, path []string) (ValuesImage, bool) {
 	return ValuesImage{}, false
 }
 
-// scalarAt returns the scalar at key. A null (`tag:` with nothing after it)
+// namedImage recognises an image a chart keeps under its own name rather
+// than under image: `redis: {repository: …, tag: …}`. A repository that
+// is a URL (a chart or Git repository) is not an image.
+func namedImage(key string, v *yaml.Node, path []string) (ValuesImage, bool) {
+	if v.Kind != yaml.MappingNode {
+		return ValuesImage{}, false
+	}
+	repo := ScalarAt(v, "repository")
+	if repo == nil || repo.Value == "" || strings.Contains(repo.Value, "://") {
+		return ValuesImage{}, false
+	}
+	img := ValuesImage{Name: key, Path: strings.Join(path, "."), Node: v, Repository: repo,
+		Registry: ScalarAt(v, "registry"), Tag: ScalarAt(v, "tag"), Digest: ScalarAt(v, "digest")}
+	if img.Tag == nil && img.Digest == nil {
+		return ValuesImage{}, false
+	}
+	return img, true
+}
+
+// ScalarAt returns the scalar at key. A null (`tag:` with nothing after it)
 // counts as absent: it has no text a promotion could rewrite in place.
 func ScalarAt(n *yaml.Node, key string) *yaml.Node {
 	v := MapValue(n, key)

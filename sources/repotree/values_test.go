@@ -3,6 +3,8 @@ package repotree
 import (
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestFindValuesImagesInListsAndAliases(t *testing.T) {
@@ -60,4 +62,18 @@ func itoa(i int) string {
 		return string(rune('0' + i))
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// A chart may keep an image under its own name (redis.repository +
+// redis.tag); a chart repository URL is not one.
+func TestFindValuesImagesUnderTheirOwnName(t *testing.T) {
+	src := "redis:\n  repository: docker.io/bitnami/redis\n  tag: 7.2.4\nchart:\n  repository: https://charts.example.org\n  tag: 1.0.0\n"
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		t.Fatal(err)
+	}
+	imgs := FindValuesImages(doc.Content[0])
+	if len(imgs) != 1 || imgs[0].Name != "redis" || imgs[0].Path != "redis" || imgs[0].Tag.Line != 3 {
+		t.Fatalf("images %+v", imgs)
+	}
 }
