@@ -37,6 +37,12 @@ const (
 	Refresh       Action = "refresh"
 	Copy          Action = "copy"
 	K9s           Action = "k9s"
+	Promote       Action = "promote"
+	Train         Action = "train"
+	Rollback      Action = "rollback"
+	Unstage       Action = "unstage"
+	Review        Action = "review"
+	Commit        Action = "commit"
 )
 
 // Binding is one key binding and the action it triggers.
@@ -85,6 +91,12 @@ func Default() *Map {
 		bind("grid", Refresh, "re-read every source", "R"),
 		bind("grid", Copy, "copy repo@digest", "y"),
 		bind("grid", K9s, "open k9s on the workload", "K"),
+		bind("grid", Promote, "stage: bring upstream's artifact here", "p"),
+		bind("grid", Train, "stage every app behind upstream in this environment", "P"),
+		bind("grid", Rollback, "stage a rollback from the cell's history", "r"),
+		bind("grid", Unstage, "unstage the cell", "u"),
+		bind("grid", Review, "review the staged changes", "s"),
+		bind("review", Commit, "commit (and push) the staged changes", "c"),
 	}}
 }
 

@@ -93,6 +93,12 @@ type ranked struct {
 // (prod-eu, prod-us) fan out from the same upstream. Unknown names go last, in
 // name order, with no upstream.
 func OrderEnvironments(names []string) Environments {
+	return OrderEnvironmentsBy(names, StageRank)
+}
+
+// OrderEnvironmentsBy orders names as OrderEnvironments does, ranking each
+// with rank (a caller that knows more stage spellings, such as "produsw1").
+func OrderEnvironmentsBy(names []string, rank func(string) (int, bool)) Environments {
 	rs := make([]ranked, 0, len(names))
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -100,7 +106,7 @@ func OrderEnvironments(names []string) Environments {
 			continue
 		}
 		seen[n] = true
-		r, ok := StageRank(n)
+		r, ok := rank(n)
 		rs = append(rs, ranked{n, r, ok})
 	}
 	sort.SliceStable(rs, func(i, j int) bool {

@@ -133,3 +133,58 @@ func onlyKey(m map[string]bool) string {
 	}
 	return ""
 }
+
+// Trailer is one `Key: value` line at the end of a commit message.
+type Trailer struct{ Key, Value string }
+
+// Body lists each change from → to, one line each, with the reason when
+// one was given.
+func (p *Plan) Body() string {
+	var b strings.Builder
+	for _, c := range p.Changes {
+		fmt.Fprintf(&b, "- %s %s in %s: %s → %s\n", c.Kind, c.App, c.Env, describe(c.From), describe(c.To))
+		if c.Reason != "" {
+			fmt.Fprintf(&b, "  %s\n", c.Reason)
+		}
+	}
+	return b.String()
+}
+
+// describe names an identity by version, commit and short digest.
+func describe(i Identity) string {
+	parts := []string{i.Name()}
+	if i.Revision != "" {
+		parts = append(parts, "commit "+ShortRevision(i.Revision))
+	}
+	if i.Digest != "" && i.Name() != ShortDigest(i.Digest) {
+		parts = append(parts, ShortDigest(i.Digest))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Trailers record who moved what where, so `ferry log` and an auditor can
+// read it back: Ferry-App, Ferry-Env, Ferry-From, Ferry-To (digests, else
+// tags), Ferry-Kind, and Ferry-Reason when given — per change.
+func (p *Plan) Trailers() []Trailer {
+	var out []Trailer
+	for _, c := range p.Changes {
+		out = append(out,
+			Trailer{"Ferry-Kind", string(c.Kind)},
+			Trailer{"Ferry-App", c.App},
+			Trailer{"Ferry-Env", c.Env},
+			Trailer{"Ferry-Image", c.Image},
+			Trailer{"Ferry-From", pinnedName(c.From)},
+			Trailer{"Ferry-To", pinnedName(c.To)})
+		if c.Reason != "" {
+			out = append(out, Trailer{"Ferry-Reason", c.Reason})
+		}
+	}
+	return out
+}
+
+func pinnedName(i Identity) string {
+	if i.Digest != "" {
+		return i.Digest
+	}
+	return i.Tag
+}

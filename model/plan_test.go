@@ -52,19 +52,33 @@ func TestPromotionPinsUpstreamsDigestAndKeepsItsTag(t *testing.T) {
 	}
 }
 
-func TestRollbackDeclaresWhatRanBefore(t *testing.T) {
+func TestRollbackDeclaresAnEarlierArtifact(t *testing.T) {
 	g := twoEnvWorld().Grid()
-	entry := HistoryEntry{Commit: "abcdef0123456", Image: "api",
-		From: ImageRef{Tag: "v0.9", Digest: dAmd}, To: ImageRef{Tag: "v1", Digest: dIndex}}
-	c, err := g.Rollback("search", "prod", entry, map[string]string{dAmd: "0.9.0"})
+	history := []HistoryEntry{
+		{Commit: "c3", Image: "api", From: ImageRef{Tag: "v0.9", Digest: dAmd}, To: ImageRef{Tag: "v1", Digest: dIndex}},
+		{Commit: "c2", Image: "api", From: ImageRef{Tag: "v0.8"}, To: ImageRef{Tag: "v0.9", Digest: dAmd}},
+		{Commit: "c1", Image: "api", To: ImageRef{Tag: "v0.8"}},
+	}
+	arts := Artifacts(history, "api")
+	if len(arts) != 3 || arts[1].To.Tag != "v0.9" {
+		t.Fatalf("artifacts = %+v", arts)
+	}
+	c, err := g.Rollback("search", "prod", "api", arts[1].To, "0.9.0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Kind != Rollback || c.To.Digest != dAmd || c.To.Tag != "v0.9" || c.Summary() != "roll back search in prod to 0.9.0" {
 		t.Errorf("rollback = %+v (%s)", c, c.Summary())
 	}
-	entry.From = ImageRef{}
-	if _, err := g.Rollback("search", "prod", entry, nil); err == nil {
-		t.Error("a rollback past the image's first commit was accepted")
+	if _, err := g.Rollback("search", "prod", "api", arts[0].To, ""); !errors.Is(err, ErrNothingToDo) {
+		t.Errorf("a rollback to what prod declares: %v", err)
+	}
+	p := Plan{Changes: []Change{c}}
+	tr := p.Trailers()
+	if len(tr) != 6 || tr[4] != (Trailer{"Ferry-From", dIndex}) || tr[5] != (Trailer{"Ferry-To", dAmd}) {
+		t.Errorf("trailers = %+v", tr)
+	}
+	if !strings.Contains(p.Body(), "- rollback search in prod: 1.0.0, sha256:") {
+		t.Errorf("body = %q", p.Body())
 	}
 }

@@ -93,30 +93,44 @@ func identityOf(img ImageStatus) Identity {
 // identical compares what a change writes.
 func identical(a, b Identity) bool { return a.Tag == b.Tag && a.Digest == b.Digest }
 
-// Rollback builds the change that declares an earlier artifact of one image
-// of a cell: the one a history entry replaced (to: entry.From), the usual
-// way back to "what ran before".
-func (g *Grid) Rollback(app, env string, entry HistoryEntry, versions map[string]string) (Change, error) {
+// Rollback builds the change that declares an earlier artifact of one
+// image of a cell: to, as the cell's history wrote it then (version names
+// it for humans when the registry described it).
+func (g *Grid) Rollback(app, env, image string, to ImageRef, version string) (Change, error) {
 	here := g.Cell(app, env)
 	if here == nil {
 		return Change{}, fmt.Errorf("%s is not in %s", app, env)
 	}
-	img, ok := imageNamed(here, entry.Image)
+	img, ok := imageNamed(here, image)
 	if !ok || img.Facts.Declared == nil {
-		return Change{}, fmt.Errorf("%s in %s has no image %s", app, env, entry.Image)
+		return Change{}, fmt.Errorf("%s in %s has no image %s", app, env, image)
 	}
-	if entry.From.IsZero() {
-		return Change{}, fmt.Errorf("commit %s introduced image %s: there is nothing before it", ShortRevision(entry.Commit), entry.Image)
+	if to.IsZero() {
+		return Change{}, fmt.Errorf("no earlier artifact of image %s to roll back to", image)
 	}
 	d := img.Facts.Declared
 	if d.ReadOnly != "" {
 		return Change{}, fmt.Errorf("image %s cannot be written: %s", img.Name, d.ReadOnly)
 	}
-	to := Identity{Repository: d.Ref.Repository, Tag: entry.From.Tag, Digest: entry.From.Digest, Version: versions[entry.From.Digest]}
-	c := Change{Kind: Rollback, App: app, Env: env, Image: img.Name, From: identityOf(img), To: to, Location: d.Location,
-		Reason: "roll back to what ran before " + ShortRevision(entry.Commit)}
+	c := Change{Kind: Rollback, App: app, Env: env, Image: img.Name, From: identityOf(img), Location: d.Location,
+		To: Identity{Repository: d.Ref.Repository, Tag: to.Tag, Digest: to.Digest, Version: version}}
 	if identical(c.From, c.To) {
-		return Change{}, fmt.Errorf("%s in %s already declares %s: %w", app, env, to.Name(), ErrNothingToDo)
+		return Change{}, fmt.Errorf("%s in %s already declares %s: %w", app, env, c.To.Name(), ErrNothingToDo)
 	}
 	return c, nil
+}
+
+// Artifacts lists the distinct artifacts a cell's history declared for an
+// image, newest first: the first is what it declares now.
+func Artifacts(history []HistoryEntry, image string) []HistoryEntry {
+	var out []HistoryEntry
+	seen := map[ImageRef]bool{}
+	for _, e := range history {
+		if e.Image != image || seen[e.To] {
+			continue
+		}
+		seen[e.To] = true
+		out = append(out, e)
+	}
+	return out
 }
