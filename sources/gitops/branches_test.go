@@ -1,12 +1,7 @@
 package gitops_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/model"
@@ -16,39 +11,6 @@ import (
 func deployment(name, image string) string {
 	return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name +
 		"\nspec:\n  template:\n    spec:\n      containers:\n        - name: " + name + "\n          image: " + image + "\n"
-}
-
-// onBranch commits files as the whole content of a new branch (forked
-// from the current one), then returns to where it was.
-func onBranch(t *testing.T, r *testrepo.Repo, branch string, files map[string]string) string {
-	t.Helper()
-	wt, err := r.Git.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, err := r.Git.Head()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := plumbing.NewBranchReferenceName(branch)
-	_, exists := r.Git.Reference(ref, false)
-	if err := wt.Checkout(&git.CheckoutOptions{Branch: ref, Create: exists != nil}); err != nil {
-		t.Fatalf("checkout %s: %v", branch, err)
-	}
-	entries, _ := os.ReadDir(r.Dir)
-	for _, e := range entries {
-		if e.Name() != ".git" {
-			os.RemoveAll(filepath.Join(r.Dir, e.Name()))
-		}
-	}
-	for p, text := range files {
-		r.Write(p, text)
-	}
-	commit := r.Commit("render " + branch)
-	if err := wt.Checkout(&git.CheckoutOptions{Branch: head.Name()}); err != nil {
-		t.Fatalf("checkout back: %v", err)
-	}
-	return commit
 }
 
 func readRepo(t *testing.T, r *testrepo.Repo) *gitops.Result {
@@ -92,10 +54,10 @@ spec:
 `)
 	r.Write("src/web/deployment.yaml", deployment("web", "ghcr.io/acme/web:0.0.1"))
 	r.Commit("sources and stages")
-	devCommit := onBranch(t, r, "env/dev", map[string]string{"web/deployment.yaml": deployment("web", "ghcr.io/acme/web:1.1.0")})
-	onBranch(t, r, "env/prod", map[string]string{"manifests.yaml": deployment("web", "ghcr.io/acme/web:1.0.0")})
-	onBranch(t, r, "environment/staging", map[string]string{"web.yaml": deployment("web", "ghcr.io/acme/web:1.0.5")})
-	onBranch(t, r, "environment/staging-next", map[string]string{
+	devCommit := r.CommitOnBranch("env/dev", map[string]string{"web/deployment.yaml": deployment("web", "ghcr.io/acme/web:1.1.0")})
+	r.CommitOnBranch("env/prod", map[string]string{"manifests.yaml": deployment("web", "ghcr.io/acme/web:1.0.0")})
+	r.CommitOnBranch("environment/staging", map[string]string{"web.yaml": deployment("web", "ghcr.io/acme/web:1.0.5")})
+	r.CommitOnBranch("environment/staging-next", map[string]string{
 		"web.yaml": deployment("web", "ghcr.io/acme/web:1.1.0"), "api.yaml": deployment("api", "ghcr.io/acme/api:0.1.0")})
 
 	res := readRepo(t, r)
@@ -136,7 +98,7 @@ func TestGitFlowBranchesFromFerryYAML(t *testing.T) {
 	r.Write("ferry.yaml", "environments:\n  - name: staging\n    ref: develop\n  - name: production\n    ref: master\n")
 	r.Write("deploy/web.yaml", deployment("web", "ghcr.io/acme/web:2.0.0"))
 	r.Commit("production runs 2.0.0")
-	onBranch(t, r, "develop", map[string]string{"deploy/web.yaml": deployment("web", "ghcr.io/acme/web:2.1.0")})
+	r.CommitOnBranch("develop", map[string]string{"deploy/web.yaml": deployment("web", "ghcr.io/acme/web:2.1.0")})
 	res := readRepo(t, r)
 	cells := byCell(res)
 	if d := cells["web/staging/web"]; d.Ref.String() != "ghcr.io/acme/web:2.1.0" || d.Location.Branch != "develop" {

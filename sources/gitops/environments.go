@@ -197,7 +197,7 @@ func (r *reader) environments() model.Environments {
 // then lets explicit links (a Kargo Stage's upstream stages) replace an
 // environment's upstream and move it after them. firsts take no upstream.
 func orderEnvironments(names []string, links map[string][]string, firsts map[string]bool) model.Environments {
-	base := rankOrder(names)
+	base := model.OrderEnvironmentsBy(names, stageRank)
 	known := map[string]bool{}
 	for _, n := range names {
 		known[n] = true
@@ -244,41 +244,6 @@ func topoOrder(envs model.Environments) model.Environments {
 	return out
 }
 
-type rankedEnv struct {
-	name  string
-	rank  int
-	known bool
-}
-
-// rankOrder is the order of the usual stage words; environments of one rank
-// (prod-eu, prod-us) fan out from the same upstream.
-func rankOrder(names []string) model.Environments {
-	rs := make([]rankedEnv, 0, len(names))
-	for _, n := range names {
-		rank, ok := stageRank(n)
-		rs = append(rs, rankedEnv{n, rank, ok})
-	}
-	sort.SliceStable(rs, func(i, j int) bool {
-		a, b := rs[i], rs[j]
-		if a.known != b.known {
-			return a.known
-		}
-		if a.rank != b.rank {
-			return a.rank < b.rank
-		}
-		return a.name < b.name
-	})
-	out := make(model.Environments, 0, len(rs))
-	for i, e := range rs {
-		env := model.Environment{Name: e.name}
-		if e.known {
-			env.Upstream = lowerRank(rs[:i], e.rank)
-		}
-		out = append(out, env)
-	}
-	return out
-}
-
 // stageRank ranks a name by its stage word, also when a region or number
 // is run into it ("produsw1", "dev2").
 func stageRank(name string) (int, bool) {
@@ -293,21 +258,4 @@ func stageRank(name string) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// lowerRank returns the names of the highest rank below rank.
-func lowerRank(before []rankedEnv, rank int) []string {
-	best := -1
-	for _, b := range before {
-		if b.known && b.rank < rank && b.rank > best {
-			best = b.rank
-		}
-	}
-	var out []string
-	for _, b := range before {
-		if b.known && b.rank == best {
-			out = append(out, b.name)
-		}
-	}
-	return out
 }
