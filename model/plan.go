@@ -188,3 +188,8 @@ func pinnedName(i Identity) string {
 	}
 	return i.Tag
 }
+
+// Clone copies the plan, for a command that reads it off the UI goroutine.
+func (p *Plan) Clone() Plan {
+	return Plan{Repo: p.Repo, Changes: slices.Clone(p.Changes)}
+}

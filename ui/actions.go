@@ -57,6 +57,16 @@ func (c *Console) do(a keymap.Action) tea.Cmd {
 		return c.copyRef()
 	case keymap.K9s:
 		return c.openK9s()
+	case keymap.Promote:
+		return c.promote()
+	case keymap.Train:
+		return c.train()
+	case keymap.Rollback:
+		return c.rollback()
+	case keymap.Unstage:
+		return c.unstage()
+	case keymap.Review:
+		return c.openReview()
 	}
 	return nil
 }

@@ -22,8 +22,13 @@ type Options struct {
 	// why there is none).
 	OpenK9s func(K9sTarget) (*exec.Cmd, error)
 	K9sOff  string
-	// Notes are shown on the status line at start (config problems).
+	// Notes are shown on the status line at start (config problems, a
+	// restored plan).
 	Notes []string
+	// Releaser previews and commits the staged plan; nil: read-only.
+	Releaser Releaser
+	// Plan is the staged plan restored from disk.
+	Plan model.Plan
 	Now   func() time.Time // the clock of change marks; default time.Now
 }
 
@@ -35,6 +40,8 @@ const (
 	modeHelp
 	modePalette
 	modeFilter
+	modeChoose
+	modeReview
 )
 
 // Console is the root model: it owns the world, derives the grid after
@@ -49,6 +56,14 @@ type Console struct {
 	help    *detailView // the help screen scrolls like a detail
 	palette *paletteView
 	filter  textinput.Model
+	review  *reviewView
+	chooser *chooser
+	prompt  textinput.Model // the review's commit questions
+	subject string
+
+	plan        model.Plan
+	rollbackFor model.CellKey // the cell whose history a rollback waits for
+	rollbackTag int
 
 	mode, back    mode // back: where esc from help returns
 	view          IdentityView
@@ -79,9 +94,11 @@ func New(o Options) *Console {
 	c := &Console{
 		o: o, theme: t, world: &model.World{}, grid: newGridView(t, o.Now), detail: newDetailView(), help: newDetailView(),
 		palette: newPalette(o.Keys), filter: newInput("/ "), width: 80, height: 24,
+		review: newReviewView(), prompt: newInput("commit: "), plan: o.Plan.Clone(),
 		signatures: map[model.CellKey]string{},
 	}
 	c.notice = strings.Join(o.Notes, " · ")
+	c.grid.SetStaged(stagedLabels(c.plan))
 	c.layout()
 	return c
 }
@@ -106,8 +123,21 @@ func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case NoticeMsg:
 		c.event = msg.At.Format("15:04:05") + " " + Clean(msg.Text)
 	case historyMsg:
-		if c.detail.Answer(msg) {
+		if msg.tag == c.rollbackTag && msg.key == c.rollbackFor {
+			c.rollbackChoices(msg)
+		} else if c.detail.Answer(msg) {
 			c.refreshDetail()
+		}
+	case previewMsg:
+		if msg.tag == c.review.tag {
+			c.review.review, c.review.err = &msg.review, msg.err
+			c.refreshReview()
+		}
+	case committedMsg:
+		return c, c.committed(msg)
+	case savedMsg:
+		if msg.err != nil {
+			c.notice = "the staged plan could not be saved: " + Clean(msg.err.Error())
 		}
 	case flashDoneMsg:
 		if c.grid.ExpireFlashes() {
@@ -161,6 +191,9 @@ func (c *Console) layout() {
 	c.grid.SetSize(c.width, body)
 	c.detail.SetSize(c.width, body)
 	c.help.SetSize(c.width, body)
+	c.review.SetSize(c.width, body)
+	c.prompt.SetWidth(max(c.width-40, 10))
+	c.refreshReview()
 	c.filter.SetWidth(max(c.width-4, 10))
 	c.refreshDetail()
 	if c.mode == modeHelp {

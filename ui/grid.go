@@ -29,6 +29,7 @@ type gridView struct {
 
 	measured measured            // column widths for the grid and view
 	counts   map[model.State]int // cells per state, counted once per grid
+	staged   map[model.CellKey]string // "from → to" of staged cells
 	layout   gridLayout
 	cells    *cellCache
 	changed  map[model.CellKey]time.Time // when each cell last changed
@@ -78,6 +79,9 @@ func (g *gridView) SetSize(w, h int) {
 	g.width, g.height = w, h
 	g.relayout()
 }
+
+// SetStaged marks the cells the plan changes.
+func (g *gridView) SetStaged(s map[model.CellKey]string) { g.staged = s }
 
 // MarkChanged marks cells that just changed.
 func (g *gridView) MarkChanged(keys []model.CellKey) {

@@ -111,7 +111,11 @@ func (g *gridView) rowLine(i, from, to int) string {
 	for c := from; c < to; c++ {
 		env := g.grid.Environments[c]
 		cell := r.Cells[env]
-		k := cellKey{text: cellText(cell, g.view), width: g.layout.widths[c],
+		text := cellText(cell, g.view)
+		if s, ok := g.staged[model.CellKey{App: r.Name, Env: env}]; ok {
+			text = s
+		}
+		k := cellKey{text: text, width: g.layout.widths[c],
 			selected: i == g.row && c == g.col, changed: g.flashing(model.CellKey{App: r.Name, Env: env})}
 		if cell != nil {
 			k.state = cell.State

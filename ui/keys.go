@@ -26,6 +26,14 @@ func (c *Console) key(msg tea.KeyPressMsg) tea.Cmd {
 		return c.do(action)
 	case modeFilter:
 		return c.filterKey(msg)
+	case modeChoose:
+		done, cmd := c.chooser.Update(msg)
+		if done {
+			c.mode, c.chooser = c.back, nil
+		}
+		return cmd
+	case modeReview:
+		return c.reviewKey(msg)
 	case modeHelp:
 		if a := c.o.Keys.Match(msg, "global"); a == keymap.Back || a == keymap.Help {
 			c.mode = c.back

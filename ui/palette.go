@@ -23,6 +23,7 @@ type paletteView struct {
 var hiddenFromPalette = map[keymap.Action]bool{
 	keymap.Palette: true, keymap.Back: true, keymap.Up: true, keymap.Down: true,
 	keymap.Left: true, keymap.Right: true, keymap.PageUp: true, keymap.PageDown: true,
+	keymap.Commit: true, // only in the review, where c does it
 }
 
 func newPalette(keys *keymap.Map) *paletteView {

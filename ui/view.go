@@ -42,6 +42,10 @@ func (c *Console) body() string {
 		return c.help.View()
 	case modePalette:
 		return fit(c.palette.View(c.theme, c.width), c.width)
+	case modeChoose:
+		return fit(c.chooser.View(c.theme, c.width), c.width)
+	case modeReview:
+		return c.review.View()
 	}
 	if !c.gridRead {
 		return c.theme.Muted.Render("  reading the GitOps repo…")
@@ -85,6 +89,9 @@ func (c *Console) footer() string {
 	if c.mode == modeFilter || c.grid.filter != "" && c.mode == modeGrid {
 		return c.filter.View()
 	}
+	if c.mode == modeReview && c.review.asking != "" {
+		return c.prompt.View()
+	}
 	h := help.New()
 	h.SetWidth(c.width)
 	k := c.o.Keys
@@ -93,6 +100,11 @@ func (c *Console) footer() string {
 		return h.ShortHelpView(k.Keys(keymap.Back, keymap.CycleIdentity, keymap.Copy, keymap.K9s, keymap.Refresh, keymap.Help, keymap.Quit))
 	case modeHelp:
 		return h.ShortHelpView(k.Keys(keymap.Back, keymap.Quit))
+	case modeReview:
+		return h.ShortHelpView(k.Keys(keymap.Commit, keymap.Back, keymap.Quit))
+	}
+	if !c.plan.Empty() {
+		return h.ShortHelpView(k.Keys(keymap.Review, keymap.Unstage, keymap.Promote, keymap.Rollback, keymap.Detail, keymap.Help, keymap.Quit))
 	}
 	return h.ShortHelpView(k.Keys(keymap.Detail, keymap.Filter, keymap.DriftOnly, keymap.CycleIdentity,
 		keymap.Copy, keymap.Refresh, keymap.Palette, keymap.Help, keymap.Quit))

@@ -1,0 +1,266 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// reviewView shows the staged plan: per environment the changes from → to,
+// what they ship, warnings, and the checked diff; then it asks for the
+// commit's subject (and, for a protected environment, its name typed).
+type reviewView struct {
+	*detailView       // scrolls like a detail
+	tag         int   // the preview this review waits for
+	review      *Review
+	err         error
+	asking      string // "subject", "confirm", or "" while reading
+	confirm     string // the protected environments to type
+}
+
+func newReviewView() *reviewView { return &reviewView{detailView: newDetailView()} }
+
+// openReview shows the plan and asks for its preview.
+func (c *Console) openReview() tea.Cmd {
+	if c.plan.Empty() {
+		c.notice = "s: nothing is staged (p promotes, r rolls back)"
+		return nil
+	}
+	if c.o.Releaser == nil {
+		c.notice = "s: " + errNoReleaser.Error()
+		return nil
+	}
+	c.histTag++
+	c.review.tag, c.review.review, c.review.err, c.review.asking = c.histTag, nil, nil, ""
+	c.review.vp.GotoTop()
+	c.back, c.mode = modeGrid, modeReview
+	c.refreshReview()
+	r, plan, tag := c.o.Releaser, c.plan.Clone(), c.histTag
+	return func() tea.Msg {
+		ctx, cancel := withTimeout(time.Minute)
+		defer cancel()
+		rv, err := r.Preview(ctx, plan)
+		return previewMsg{tag: tag, review: rv, err: err}
+	}
+}
+
+func (c *Console) refreshReview() {
+	if c.mode != modeReview {
+		return
+	}
+	c.review.SetContent(reviewText(c.plan, c.world.Environments, c.grid.grid, c.review.review, c.review.err, c.theme))
+}
+
+// reviewKey: c starts the commit; in the prompts, enter goes on, esc stops.
+func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
+	rv := c.review
+	if rv.asking != "" {
+		switch msg.String() {
+		case "esc":
+			rv.asking = ""
+			c.prompt.Blur()
+			return nil
+		case "enter":
+			return c.answerPrompt()
+		}
+		var cmd tea.Cmd
+		c.prompt, cmd = c.prompt.Update(msg)
+		return cmd
+	}
+	switch c.o.Keys.Match(msg, "global", "review") {
+	case "commit":
+		return c.startCommit()
+	case "back":
+		c.mode = modeGrid
+		return nil
+	case "quit":
+		return tea.Quit
+	}
+	return rv.Update(msg)
+}
+
+func (c *Console) startCommit() tea.Cmd {
+	rv := c.review
+	switch {
+	case rv.review == nil && rv.err == nil:
+		c.notice = "c: the review is still being checked"
+		return nil
+	case rv.err != nil:
+		c.notice = "c: the review failed: " + Clean(rv.err.Error())
+		return nil
+	case len(rv.review.Blocking) > 0:
+		c.notice = "c: fix what the review blocks on first"
+		return nil
+	}
+	rv.confirm = strings.Join(protectedIn(c.plan, c.world.Environments), ",")
+	rv.asking = "subject"
+	c.prompt.Prompt = "commit: "
+	c.prompt.SetValue(c.plan.Subject())
+	return c.prompt.Focus()
+}
+
+func (c *Console) answerPrompt() tea.Cmd {
+	rv := c.review
+	if rv.asking == "subject" {
+		c.subject = c.prompt.Value()
+		if rv.confirm != "" {
+			rv.asking = "confirm"
+			c.prompt.Prompt = "protected: type " + rv.confirm + " to commit: "
+			c.prompt.SetValue("")
+			return nil
+		}
+	} else if strings.TrimSpace(c.prompt.Value()) != rv.confirm {
+		c.notice = "not committed: type " + rv.confirm + " exactly"
+		return nil
+	}
+	rv.asking = ""
+	c.prompt.Blur()
+	c.notice = "committing…"
+	r, plan := c.o.Releaser, c.plan.Clone()
+	msg := CommitMessage{Subject: c.subject, Body: plan.Body()}
+	return func() tea.Msg {
+		ctx, cancel := withTimeout(5 * time.Minute)
+		defer cancel()
+		res, err := r.Commit(ctx, plan, msg)
+		return committedMsg{result: res, err: err}
+	}
+}
+
+// committed clears the plan once it is in Git; a failure keeps it.
+func (c *Console) committed(m committedMsg) tea.Cmd {
+	if m.err != nil {
+		c.notice = "not committed, the staged changes are kept: " + Clean(m.err.Error())
+		return nil
+	}
+	where := "committed " + model.ShortRevision(m.result.Commit)
+	if m.result.Pushed {
+		where += " and pushed to " + Clean(m.result.Branch)
+	}
+	if m.result.CompareURL != "" {
+		where += " · open " + Clean(m.result.CompareURL)
+	}
+	c.plan.Changes = nil
+	c.mode = modeGrid
+	c.notice = where
+	return c.savePlan()
+}
+
+func protectedIn(p model.Plan, envs model.Environments) []string {
+	var out []string
+	for _, ch := range p.Changes {
+		if e, ok := envs.Get(ch.Env); ok && e.Protected && !slices.Contains(out, ch.Env) {
+			out = append(out, ch.Env)
+		}
+	}
+	return out
+}
+
+// reviewText is the review screen: changes grouped by environment, then
+// warnings, blocking problems and the coloured diff. Pure.
+func reviewText(p model.Plan, envs model.Environments, g *model.Grid, rv *Review, err error, t *Theme) string {
+	var b strings.Builder
+	b.WriteString(t.Title.Render("review") + " " + Clean(p.Subject()) + "\n")
+	for _, env := range envs.Names() {
+		var lines []string
+		for _, ch := range p.Changes {
+			if ch.Env == env {
+				lines = append(lines, fmt.Sprintf("  %-8s %s %s: %s → %s", ch.Kind, Clean(ch.App), Clean(ch.Image),
+					Clean(describeIdentity(ch.From)), t.Artifact(ch.To.Digest).Render(Clean(describeIdentity(ch.To)))))
+			}
+		}
+		if len(lines) > 0 {
+			b.WriteString("\n" + t.Header.Render(Clean(env)) + "\n" + strings.Join(lines, "\n") + "\n")
+		}
+	}
+	if w := warnings(p, envs, g); len(w) > 0 {
+		b.WriteString("\n" + t.Header.Render("warnings") + "\n")
+		for _, s := range w {
+			b.WriteString("  " + t.StateStyle(model.StateTagMoved).Render("! "+Clean(s)) + "\n")
+		}
+	}
+	switch {
+	case err != nil:
+		b.WriteString("\n" + t.Problem.Render("✖ "+Clean(err.Error())) + "\n")
+	case rv == nil:
+		b.WriteString("\n" + t.Muted.Render("checking: applying the edits, reading the repo again, asking the registry…") + "\n")
+	default:
+		b.WriteString(reviewResult(rv, t))
+	}
+	return b.String()
+}
+
+func reviewResult(rv *Review, t *Theme) string {
+	var b strings.Builder
+	for _, s := range rv.Blocking {
+		b.WriteString("\n" + t.Problem.Render("✖ "+Clean(s)))
+	}
+	for _, s := range rv.Notes {
+		b.WriteString("\n" + t.Muted.Render("· "+Clean(s)))
+	}
+	b.WriteString("\n\n" + t.Header.Render("diff") + t.Muted.Render(" on "+model.ShortRevision(rv.Base)) + "\n")
+	for _, line := range strings.Split(CleanLines(rv.Diff), "\n") {
+		switch {
+		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
+			b.WriteString(t.Header.Render(line))
+		case strings.HasPrefix(line, "+"):
+			b.WriteString(t.StateStyle(model.StateInSync).Render(line))
+		case strings.HasPrefix(line, "-"):
+			b.WriteString(t.Problem.Render(line))
+		case strings.HasPrefix(line, "@@"):
+			b.WriteString(t.Muted.Render(line))
+		default:
+			b.WriteString(line)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func describeIdentity(i model.Identity) string {
+	s := i.Name()
+	if i.Revision != "" {
+		s += " (" + model.ShortRevision(i.Revision) + ")"
+	}
+	if i.Digest != "" && i.Name() != model.ShortDigest(i.Digest) {
+		s += " " + model.ShortDigest(i.Digest)
+	}
+	return s
+}
+
+// warnings a release captain must see before committing.
+func warnings(p model.Plan, envs model.Environments, g *model.Grid) []string {
+	var out []string
+	for _, ch := range p.Changes {
+		e, _ := envs.Get(ch.Env)
+		if e.Protected {
+			out = append(out, fmt.Sprintf("%s is protected: committing asks for its name", ch.Env))
+		}
+		if ch.Location.Setter != "" {
+			out = append(out, fmt.Sprintf("%s in %s: Flux image automation writes this field too (%s) and may undo the change", ch.App, ch.Env, ch.Location.Setter))
+		}
+		if ch.Kind == model.Promote && ch.FromEnv != "" && !slices.Contains(e.Upstream, ch.FromEnv) {
+			out = append(out, fmt.Sprintf("%s in %s: promoted from %s, which is not its upstream", ch.App, ch.Env, ch.FromEnv))
+		}
+		for _, up := range e.Upstream {
+			if cell := g.Cell(ch.App, up); cell != nil && ch.Kind == model.Promote && !runsDigest(cell, ch.Image, ch.To.Digest) {
+				out = append(out, fmt.Sprintf("%s in %s: %s does not run %s yet — this promotes ahead of its upstream", ch.App, ch.Env, up, ch.To.Name()))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func runsDigest(cell *model.Cell, image, digest string) bool {
+	for _, img := range cell.Images {
+		if img.Name == image && img.Facts.DeclaredDigest() == digest {
+			return true
+		}
+	}
+	return false
+}

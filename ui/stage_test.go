@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// fakeReleaser records what the console asked of it.
+type fakeReleaser struct {
+	mu        sync.Mutex
+	saved     []model.Plan
+	committed []CommitMessage
+	fail      error
+}
+
+func (r *fakeReleaser) Preview(_ context.Context, p model.Plan) (Review, error) {
+	return Review{Base: "0123456789", Diff: "--- a/f\n+++ b/f\n-    newTag: " + p.Changes[0].From.Tag + "\n+    newTag: " + p.Changes[0].To.Tag + "\n"}, nil
+}
+
+func (r *fakeReleaser) Commit(_ context.Context, _ model.Plan, m CommitMessage) (CommitResult, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return CommitResult{}, r.fail
+	}
+	r.committed = append(r.committed, m)
+	return CommitResult{Commit: "abcdef0123456789", Branch: "main", Pushed: true}, nil
+}
+
+func (r *fakeReleaser) Save(p model.Plan) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.saved = append(r.saved, p)
+	return nil
+}
+
+// run runs a command and delivers its message, as the program would.
+func run(c *Console, cmd func() any) {
+	if cmd != nil {
+		c.Update(cmd())
+	}
+}
+
+// behindCell moves the cursor to the first cell that is behind its
+// upstream, scanning row by row.
+func behindCell(t *testing.T, c *Console) {
+	t.Helper()
+	_, rows := c.grid.Position()
+	for range rows {
+		for range len(c.world.Environments) {
+			if cell := c.grid.SelectedCell(); cell != nil && cell.State == model.StateBehind {
+				return
+			}
+			c.grid.Move(0, 1)
+		}
+		c.grid.Move(1, -len(c.world.Environments))
+	}
+	t.Fatal("no cell is behind its upstream")
+}
+
+func TestStageReviewAndCommitAPromotion(t *testing.T) {
+	c, _, _ := newConsole(t, 10, 5)
+	r := &fakeReleaser{}
+	c.o.Releaser = r
+	behindCell(t, c)
+	k := selected(t, c)
+	cmd := press(c, "p")
+	if len(c.plan.Changes) != 1 || c.plan.Changes[0].App != k.App || c.plan.Changes[0].Env != k.Env {
+		t.Fatalf("plan = %+v", c.plan.Changes)
+	}
+	c.Update(cmd())
+	if len(r.saved) != 1 {
+		t.Errorf("the plan was saved %d times", len(r.saved))
+	}
+	if !strings.Contains(ansi.Strip(c.View().Content), "✎ ") {
+		t.Error("the staged cell is not marked in the grid")
+	}
+	c.Update(press(c, "s")())
+	view := ansi.Strip(c.View().Content)
+	for _, want := range []string{"review promote " + k.App, "+    newTag: " + c.plan.Changes[0].To.Tag, "diff on 0123456"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("review lacks %q:\n%s", want, view)
+		}
+	}
+	press(c, "c")
+	if c.review.asking != "subject" || c.prompt.Value() != c.plan.Subject() {
+		t.Fatalf("commit prompt = %q %q", c.review.asking, c.prompt.Value())
+	}
+	cmd = press(c, "enter")
+	msg := cmd()
+	_, after := c.Update(msg)
+	if len(r.committed) != 1 || r.committed[0].Subject != c.subjectFor(t) {
+		t.Errorf("committed %+v", r.committed)
+	}
+	if !c.plan.Empty() || !strings.Contains(c.notice, "committed abcdef0 and pushed to main") {
+		t.Errorf("after the commit: plan %+v, notice %q", c.plan.Changes, c.notice)
+	}
+	c.Update(after())
+	if last := r.saved[len(r.saved)-1]; !last.Empty() {
+		t.Errorf("the emptied plan was not saved: %+v", last)
+	}
+}
+
+// subjectFor is the subject the test committed with (the prefilled one).
+func (c *Console) subjectFor(t *testing.T) string { return c.subject }
+
+func TestAFailedCommitKeepsThePlan(t *testing.T) {
+	c, _, _ := newConsole(t, 10, 5)
+	c.o.Releaser = &fakeReleaser{fail: errors.New("push rejected: non-fast-forward, and origin changed the same field")}
+	behindCell(t, c)
+	run(c, func() any { return press(c, "p")() })
+	c.Update(press(c, "s")())
+	press(c, "c")
+	c.Update(press(c, "enter")())
+	if len(c.plan.Changes) != 1 || !strings.Contains(c.notice, "the staged changes are kept: push rejected") {
+		t.Errorf("plan %+v, notice %q", c.plan.Changes, c.notice)
+	}
+}
+
+func TestAProtectedEnvironmentAsksForItsName(t *testing.T) {
+	c, _, _ := newConsole(t, 10, 5)
+	r := &fakeReleaser{}
+	c.o.Releaser = r
+	behindCell(t, c)
+	k := selected(t, c)
+	for i := range c.world.Environments {
+		if c.world.Environments[i].Name == k.Env {
+			c.world.Environments[i].Protected = true
+		}
+	}
+	press(c, "p")
+	c.Update(press(c, "s")())
+	if !strings.Contains(ansi.Strip(c.View().Content), k.Env+" is protected") {
+		t.Errorf("no protected warning:\n%s", ansi.Strip(c.View().Content))
+	}
+	press(c, "c", "enter")
+	if c.review.asking != "confirm" {
+		t.Fatalf("asking %q", c.review.asking)
+	}
+	press(c, "x", "enter")
+	if len(r.committed) != 0 || !strings.Contains(c.notice, "type "+k.Env+" exactly") {
+		t.Errorf("a wrong name committed: %+v %q", r.committed, c.notice)
+	}
+	for _, ch := range k.Env {
+		press(c, string(ch))
+	}
+	c.prompt.SetValue(k.Env)
+	c.Update(press(c, "enter")())
+	if len(r.committed) != 1 {
+		t.Errorf("typing %s did not commit (%q)", k.Env, c.notice)
+	}
+}
+
+func TestRollbackPicksAnEarlierArtifactFromHistory(t *testing.T) {
+	c, b, _ := newConsole(t, 5, 2)
+	c.o.Releaser = &fakeReleaser{}
+	press(c, "j")
+	k := selected(t, c)
+	b.history[k] = []model.HistoryEntry{
+		{Commit: "c3c3c3c3", Image: "api", Subject: "promote 1.1.0", From: model.ImageRef{Tag: "1.0.9", Digest: fakeDigest(1, 7)}, To: model.ImageRef{Tag: "1.1.0", Digest: fakeDigest(1, 0)}},
+		{Commit: "c2c2c2c2", Image: "api", Subject: "promote 1.0.9", From: model.ImageRef{Tag: "1.0.8"}, To: model.ImageRef{Tag: "1.0.9", Digest: fakeDigest(1, 7)}},
+	}
+	c.Update(press(c, "r")())
+	if c.mode != modeChoose || len(c.chooser.options) != 1 || !strings.Contains(c.chooser.options[0], "1.0.9") {
+		t.Fatalf("mode %d, chooser %+v, notice %q", c.mode, c.chooser, c.notice)
+	}
+	press(c, "enter")
+	if len(c.plan.Changes) != 1 || c.plan.Changes[0].Kind != model.Rollback || c.plan.Changes[0].To.Tag != "1.0.9" {
+		t.Errorf("plan = %+v", c.plan.Changes)
+	}
+	press(c, "u")
+	if !c.plan.Empty() {
+		t.Errorf("u left %+v", c.plan.Changes)
+	}
+}
