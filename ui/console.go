@@ -29,7 +29,7 @@ type Options struct {
 	Releaser Releaser
 	// Plan is the staged plan restored from disk.
 	Plan model.Plan
-	Now   func() time.Time // the clock of change marks; default time.Now
+	Now  func() time.Time // the clock of change marks; default time.Now
 }
 
 type mode int

@@ -27,8 +27,8 @@ type gridView struct {
 	rowOff, colOff int
 	width, height  int
 
-	measured measured            // column widths for the grid and view
-	counts   map[model.State]int // cells per state, counted once per grid
+	measured measured                 // column widths for the grid and view
+	counts   map[model.State]int      // cells per state, counted once per grid
 	staged   map[model.CellKey]string // "from → to" of staged cells
 	layout   gridLayout
 	cells    *cellCache

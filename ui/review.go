@@ -15,8 +15,8 @@ import (
 // what they ship, warnings, and the checked diff; then it asks for the
 // commit's subject (and, for a protected environment, its name typed).
 type reviewView struct {
-	*detailView       // scrolls like a detail
-	tag         int   // the preview this review waits for
+	*detailView     // scrolls like a detail
+	tag         int // the preview this review waits for
 	review      *Review
 	err         error
 	asking      string // "subject", "confirm", or "" while reading
