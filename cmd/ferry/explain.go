@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/ferryhq/ferry/sources/gitops"
 )
@@ -52,7 +51,7 @@ func printExplain(w io.Writer, res *gitops.Result, format string) error {
 		_, err = fmt.Fprintf(w, "%s\n", b)
 		return err
 	case "yaml":
-		return printAsYAML(w, e)
+		return printYAML(w, e)
 	}
 	fmt.Fprintf(w, "%d files look like deploy configuration; %d not placed.\n", len(e.Files), e.NotPlaced)
 	for _, placed := range []bool{true, false} {
@@ -133,22 +132,4 @@ func printNotPlaced(w io.Writer) {
 			fmt.Fprintln(w, line)
 		}
 	}
-}
-
-// printAsYAML prints a value as YAML with the JSON field names.
-func printAsYAML(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	var generic any
-	if err := json.Unmarshal(b, &generic); err != nil {
-		return err
-	}
-	enc := yaml.NewEncoder(w)
-	enc.SetIndent(2)
-	if err := enc.Encode(generic); err != nil {
-		return err
-	}
-	return enc.Close()
 }

@@ -98,8 +98,8 @@ func printGrid(w io.Writer, g *model.Grid, format string, view ui.IdentityView) 
 	return err
 }
 
-// printYAML prints the JSON contract as YAML: same field names, same shape.
-func printYAML(w io.Writer, g *model.Grid) error {
+// printYAML prints a JSON contract as YAML: same field names, same shape.
+func printYAML(w io.Writer, g any) error {
 	b, err := json.Marshal(g)
 	if err != nil {
 		return err
