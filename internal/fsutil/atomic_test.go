@@ -25,3 +25,16 @@ func TestWriteAtomicReplacesAndLeavesNoTemp(t *testing.T) {
 		t.Error("writing below a regular file should fail")
 	}
 }
+
+func TestWriteAtomicKeepsPermissions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "deploy.sh")
+	if err := os.WriteFile(path, []byte("old"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAtomic(path, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o755 {
+		t.Errorf("mode = %v, want 0755 kept", info.Mode().Perm())
+	}
+}

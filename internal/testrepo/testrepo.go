@@ -72,8 +72,9 @@ func (r *Repo) Commit(msg string) string {
 	return h.String()
 }
 
-// BareRemote creates a bare repository, adds it as "origin" and pushes the
-// current branch to it. It returns the bare repository's path.
+// BareRemote creates a bare repository, adds it as "origin", pushes the
+// current branch to it and makes it the branch's upstream (as git push -u
+// does). It returns the bare repository's path.
 func (r *Repo) BareRemote() string {
 	r.t.Helper()
 	bare := r.t.TempDir()
@@ -84,6 +85,18 @@ func (r *Repo) BareRemote() string {
 		r.t.Fatal(err)
 	}
 	r.Push()
+	head, err := r.Git.Head()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	cfg, err := r.Git.Config()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	cfg.Branches[head.Name().Short()] = &config.Branch{Name: head.Name().Short(), Remote: "origin", Merge: head.Name()}
+	if err := r.Git.SetConfig(cfg); err != nil {
+		r.t.Fatal(err)
+	}
 	return bare
 }
 
