@@ -144,6 +144,9 @@ func (c *Console) committed(m committedMsg) tea.Cmd {
 	if m.result.CompareURL != "" {
 		where += " · open " + Clean(m.result.CompareURL)
 	}
+	for _, n := range m.result.Notes {
+		where += " · " + Clean(n)
+	}
 	c.plan.Changes = nil
 	c.mode = modeGrid
 	c.notice = where
@@ -171,6 +174,9 @@ func reviewText(p model.Plan, envs model.Environments, g *model.Grid, rv *Review
 			if ch.Env == env {
 				lines = append(lines, fmt.Sprintf("  %-8s %s %s: %s → %s", ch.Kind, Clean(ch.App), Clean(ch.Image),
 					Clean(describeIdentity(ch.From)), t.Artifact(ch.To.Digest).Render(Clean(describeIdentity(ch.To)))))
+				if s := shipping(ch); s != "" {
+					lines = append(lines, t.Muted.Render("           "+Clean(s)))
+				}
 			}
 		}
 		if len(lines) > 0 {
@@ -219,6 +225,25 @@ func reviewResult(rv *Review, t *Theme) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// shipping names the source commits a change brings in (or takes out, for
+// a rollback): the range between the two artifacts' revisions, linked when
+// the source is on GitHub or GitLab.
+func shipping(ch model.Change) string {
+	from, to := ch.From.Revision, ch.To.Revision
+	if from == "" || to == "" || from == to {
+		return ""
+	}
+	verb := "ships"
+	if ch.Kind == model.Rollback {
+		verb, from, to = "takes out", to, from
+	}
+	s := fmt.Sprintf("%s source commits %s..%s", verb, model.ShortRevision(from), model.ShortRevision(to))
+	if u := model.CompareURL(ch.To.Source, from, to); u != "" {
+		s += " · " + u
+	}
+	return s
 }
 
 func describeIdentity(i model.Identity) string {

@@ -39,6 +39,7 @@ type CommitMessage struct {
 type CommitResult struct {
 	Commit, Branch, CompareURL string
 	Pushed                     bool
+	Notes                      []string // what the user may want to know
 }
 
 type previewMsg struct {

@@ -44,7 +44,13 @@ type Preview struct {
 
 // Preview applies the plan on the branch's head and checks the result.
 func (r *Releaser) Preview(ctx context.Context, plan model.Plan) (*Preview, error) {
-	tree, err := r.Repo.Tree(r.Ref)
+	return r.PreviewAt(ctx, plan, r.Ref)
+}
+
+// PreviewAt applies the plan on the commit rev names and checks the
+// result: a commit's every try is previewed again on the head it is made on.
+func (r *Releaser) PreviewAt(ctx context.Context, plan model.Plan, rev string) (*Preview, error) {
+	tree, err := r.Repo.Tree(rev)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,12 @@ const digestB = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 
 func overlayRepo(t *testing.T) *gitops.Repo {
 	t.Helper()
+	repo, _ := overlayWorkTree(t)
+	return repo
+}
+
+func overlayWorkTree(t *testing.T) (*gitops.Repo, *testrepo.Repo) {
+	t.Helper()
 	r := testrepo.FromDir(t, t.TempDir())
 	r.Write("apps/search/base/kustomization.yaml", "resources:\n  - deployment.yaml\n")
 	r.Write("apps/search/base/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/shop/search-api:1.0.0\n")
@@ -25,7 +31,7 @@ func overlayRepo(t *testing.T) *gitops.Repo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return repo
+	return repo, r
 }
 
 func promoteProd() model.Plan {
