@@ -16,6 +16,7 @@ import (
 
 	"github.com/ferryhq/ferry/internal/demo"
 	"github.com/ferryhq/ferry/internal/feed"
+	"github.com/ferryhq/ferry/internal/planstore"
 	"github.com/ferryhq/ferry/internal/userconfig"
 	"github.com/ferryhq/ferry/keymap"
 	"github.com/ferryhq/ferry/model"
@@ -66,11 +67,14 @@ func runConsole(cmd *cobra.Command, c *console) error {
 	}
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
-	fd, err := newFeed(ctx, &c.repo, &c.sources, true)
+	fd, rel, err := newFeed(ctx, &c.repo, &c.sources, true)
 	if err != nil {
 		return err
 	}
-	o := ui.Options{Backend: fd, Keys: keys, Theme: theme, Title: c.title, Notes: notes, OpenK9s: c.openK9s(), K9sOff: c.k9sOff}
+	store := c.planStore()
+	plan, restored := restorePlan(store, c.repo.repo)
+	o := ui.Options{Backend: fd, Keys: keys, Theme: theme, Title: c.title, Notes: append(notes, restored...),
+		OpenK9s: c.openK9s(), K9sOff: c.k9sOff, Releaser: consoleReleaser{rel: rel, store: store}, Plan: plan}
 	restore, err := quietStderr()
 	if err != nil {
 		return err
@@ -104,6 +108,16 @@ func relay(ctx context.Context, p *tea.Program, fd *feed.Feed, events <-chan dem
 			p.Send(ui.NoticeMsg{At: time.Now(), Text: "controller: " + e.String()})
 		}
 	}
+}
+
+// planStore keeps this repo's staged plan; the demo's world lives one
+// run, so its plan does too.
+func (c *console) planStore() *planstore.Store {
+	if c.sources.ephemeral {
+		return nil
+	}
+	s := planstore.For(c.repo.repo, "")
+	return &s
 }
 
 // openK9s builds k9s commands, unless k9s cannot reach these clusters.

@@ -36,7 +36,7 @@ func quietStderr() (restore func(), err error) {
 	}
 	quiet.users++
 	var once sync.Once
-	return func() { once.Do(release) }, nil
+	return func() { once.Do(unquiet) }, nil
 }
 
 func redirect() error {
@@ -62,7 +62,7 @@ func redirect() error {
 	return nil
 }
 
-func release() {
+func unquiet() {
 	quiet.Lock()
 	defer quiet.Unlock()
 	quiet.users--

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ferryhq/ferry/internal/feed"
+	"github.com/ferryhq/ferry/internal/release"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/cluster"
 	"github.com/ferryhq/ferry/sources/gitops"
@@ -48,7 +49,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 // loadWorld reads every chosen source until each has answered, through
 // the same feed the console follows.
 func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags, notes io.Writer) (*model.World, error) {
-	fd, err := newFeed(ctx, rf, sf, false)
+	fd, _, err := newFeed(ctx, rf, sf, false)
 	if err != nil {
 		return nil, err
 	}
@@ -65,14 +66,15 @@ func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags, notes io.Wri
 	return w, nil
 }
 
-// newFeed opens the repo and wires the chosen sources into a feed.
-func newFeed(ctx context.Context, rf *repoFlags, sf *sourceFlags, live bool) (*feed.Feed, error) {
+// newFeed opens the repo and wires the chosen sources into a feed, and a
+// releaser that commits to the same repo and asks the same registry.
+func newFeed(ctx context.Context, rf *repoFlags, sf *sourceFlags, live bool) (*feed.Feed, *release.Releaser, error) {
 	if _, err := sourceList(sf.sources); len(sf.sources) > 0 && err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	repo, err := rf.openRepo(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	git := &feed.RepoGit{
 		Repo: repo, Ref: rf.ref, Worktree: rf.worktree,
@@ -85,19 +87,21 @@ func newFeed(ctx context.Context, rf *repoFlags, sf *sourceFlags, live bool) (*f
 	var fd *feed.Feed
 	use, _ := sourceList(sf.sources)
 	o := feed.Options{Git: git, Live: live, ClusterDeadline: clusterDeadline, Logf: logf()}
+	var reg *registry.Resolver
 	if len(sf.sources) == 0 || use["registry"] {
-		o.Registry = feed.Resolver{R: registry.New(registry.Options{
+		reg = registry.New(registry.Options{
 			CacheDir:    sf.registryCacheDir(),
 			Refresh:     sf.refresh,
 			Concurrency: sf.concurrency,
 			// ferry.yaml's registries, as the latest reading has them.
 			Insecure: func(host string) bool { return fd.Config().Insecure(host) },
 			Logf:     logf(),
-		})}
+		})
+		o.Registry = feed.Resolver{R: reg}
 	}
 	o.Clusters = sf.newClusters(len(sf.sources) == 0, use["cluster"])
 	fd = feed.New(o)
-	return fd, nil
+	return fd, newReleaser(repo, rf.ref, reg), nil
 }
 
 // newClusters builds the cluster source over the kubeconfig, or over the
