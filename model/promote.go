@@ -97,6 +97,16 @@ func identical(a, b Identity) bool { return a.Tag == b.Tag && a.Digest == b.Dige
 // image of a cell: to, as the cell's history wrote it then (version names
 // it for humans when the registry described it).
 func (g *Grid) Rollback(app, env, image string, to ImageRef, version string) (Change, error) {
+	if to.IsZero() {
+		return Change{}, fmt.Errorf("no earlier artifact of image %s to roll back to", image)
+	}
+	return g.Pin(Rollback, app, env, image, to, version)
+}
+
+// Pin builds the change that declares the artifact to (a tag, a digest or
+// both) for one image of a cell: a rollback, or a promotion of a version
+// picked by hand rather than taken from upstream.
+func (g *Grid) Pin(kind ChangeKind, app, env, image string, to ImageRef, version string) (Change, error) {
 	here := g.Cell(app, env)
 	if here == nil {
 		return Change{}, fmt.Errorf("%s is not in %s", app, env)
@@ -105,19 +115,31 @@ func (g *Grid) Rollback(app, env, image string, to ImageRef, version string) (Ch
 	if !ok || img.Facts.Declared == nil {
 		return Change{}, fmt.Errorf("%s in %s has no image %s", app, env, image)
 	}
-	if to.IsZero() {
-		return Change{}, fmt.Errorf("no earlier artifact of image %s to roll back to", image)
-	}
 	d := img.Facts.Declared
 	if d.ReadOnly != "" {
 		return Change{}, fmt.Errorf("image %s cannot be written: %s", img.Name, d.ReadOnly)
 	}
-	c := Change{Kind: Rollback, App: app, Env: env, Image: img.Name, From: identityOf(img), Location: d.Location,
+	c := Change{Kind: kind, App: app, Env: env, Image: img.Name, From: identityOf(img), Location: d.Location,
 		To: Identity{Repository: d.Ref.Repository, Tag: to.Tag, Digest: to.Digest, Version: version}}
 	if identical(c.From, c.To) {
 		return Change{}, fmt.Errorf("%s in %s already declares %s: %w", app, env, c.To.Name(), ErrNothingToDo)
 	}
 	return c, nil
+}
+
+// Train builds one release of every app that is behind fromEnv in env:
+// the console's P and `ferry promote --all-behind`.
+func (g *Grid) Train(env, fromEnv string) []Change {
+	var out []Change
+	for _, r := range g.Apps {
+		if cell := r.Cells[env]; cell == nil || cell.State != StateBehind {
+			continue
+		}
+		if cs, err := g.Promotion(r.Name, env, fromEnv); err == nil {
+			out = append(out, cs...)
+		}
+	}
+	return out
 }
 
 // Artifacts lists the distinct artifacts a cell's history declared for an

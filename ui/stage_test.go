@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -178,5 +179,34 @@ func TestRollbackPicksAnEarlierArtifactFromHistory(t *testing.T) {
 	press(c, "u")
 	if !c.plan.Empty() {
 		t.Errorf("u left %+v", c.plan.Changes)
+	}
+}
+
+func TestPromotingAnUpToDateCellOffersTheOtherEnvironments(t *testing.T) {
+	c, _, _ := newConsole(t, 10, 5)
+	c.o.Releaser = &fakeReleaser{}
+	behindCell(t, c)
+	behind := selected(t, c)
+	env, _ := c.world.Environments.Get(behind.Env)
+	other := model.CellKey{App: behind.App, Env: env.Upstream[0]} // ahead of the first environment
+	for range len(c.world.Environments) {
+		press(c, "h")
+	}
+	first := selected(t, c) // the first environment: nothing is upstream of it
+	press(c, "p")
+	if c.mode != modeChoose {
+		t.Fatalf("p on %s staged %+v, notice %q: want a chooser", first.Env, c.plan.Changes, c.notice)
+	}
+	pick := slices.IndexFunc(c.chooser.options, func(o string) bool { return strings.HasPrefix(o, "from "+other.Env+" ") })
+	if pick < 0 {
+		t.Fatalf("options %q lack %s", c.chooser.options, other.Env)
+	}
+	for range pick {
+		press(c, "j")
+	}
+	press(c, "enter")
+	want := c.grid.grid.Cell(other.App, other.Env).Images[0].Facts.DeclaredDigest()
+	if len(c.plan.Changes) != 1 || c.plan.Changes[0].Env != first.Env || c.plan.Changes[0].To.Digest != want {
+		t.Errorf("plan = %+v, want %s pinned to %s's %s", c.plan.Changes, first.Env, other.Env, want)
 	}
 }
