@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -97,7 +96,7 @@ func (c *Console) startCommit() tea.Cmd {
 		c.notice = "c: fix what the review blocks on first"
 		return nil
 	}
-	rv.confirm = strings.Join(protectedIn(c.plan, c.world.Environments), ",")
+	rv.confirm = strings.Join(c.plan.Protected(c.world.Environments), ",")
 	rv.asking = "subject"
 	c.prompt.Prompt = "commit: "
 	c.prompt.SetValue(c.plan.Subject())
@@ -153,15 +152,6 @@ func (c *Console) committed(m committedMsg) tea.Cmd {
 	return c.savePlan()
 }
 
-func protectedIn(p model.Plan, envs model.Environments) []string {
-	var out []string
-	for _, ch := range p.Changes {
-		if e, ok := envs.Get(ch.Env); ok && e.Protected && !slices.Contains(out, ch.Env) {
-			out = append(out, ch.Env)
-		}
-	}
-	return out
-}
 
 // reviewText is the review screen: changes grouped by environment, then
 // warnings, blocking problems and the coloured diff. Pure.
@@ -183,7 +173,7 @@ func reviewText(p model.Plan, envs model.Environments, g *model.Grid, rv *Review
 			b.WriteString("\n" + t.Header.Render(Clean(env)) + "\n" + strings.Join(lines, "\n") + "\n")
 		}
 	}
-	if w := warnings(p, envs, g); len(w) > 0 {
+	if w := p.Warnings(envs, g); len(w) > 0 {
 		b.WriteString("\n" + t.Header.Render("warnings") + "\n")
 		for _, s := range w {
 			b.WriteString("  " + t.StateStyle(model.StateTagMoved).Render("! "+Clean(s)) + "\n")
@@ -255,37 +245,4 @@ func describeIdentity(i model.Identity) string {
 		s += " " + model.ShortDigest(i.Digest)
 	}
 	return s
-}
-
-// warnings a release captain must see before committing.
-func warnings(p model.Plan, envs model.Environments, g *model.Grid) []string {
-	var out []string
-	for _, ch := range p.Changes {
-		e, _ := envs.Get(ch.Env)
-		if e.Protected {
-			out = append(out, fmt.Sprintf("%s is protected: committing asks for its name", ch.Env))
-		}
-		if ch.Location.Setter != "" {
-			out = append(out, fmt.Sprintf("%s in %s: Flux image automation writes this field too (%s) and may undo the change", ch.App, ch.Env, ch.Location.Setter))
-		}
-		if ch.Kind == model.Promote && ch.FromEnv != "" && !slices.Contains(e.Upstream, ch.FromEnv) {
-			out = append(out, fmt.Sprintf("%s in %s: promoted from %s, which is not its upstream", ch.App, ch.Env, ch.FromEnv))
-		}
-		for _, up := range e.Upstream {
-			if cell := g.Cell(ch.App, up); cell != nil && ch.Kind == model.Promote && !runsDigest(cell, ch.Image, ch.To.Digest) {
-				out = append(out, fmt.Sprintf("%s in %s: %s does not run %s yet — this promotes ahead of its upstream", ch.App, ch.Env, up, ch.To.Name()))
-			}
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-func runsDigest(cell *model.Cell, image, digest string) bool {
-	for _, img := range cell.Images {
-		if img.Name == image && img.Facts.DeclaredDigest() == digest {
-			return true
-		}
-	}
-	return false
 }

@@ -34,6 +34,7 @@ status table instead.`,
 	c.flags.register(root.Flags())
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd())
+	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd(),
+		newPromoteCmd(), newRollbackCmd(), newHistoryCmd())
 	return root
 }

@@ -53,6 +53,11 @@ func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags, notes io.Wri
 	if err != nil {
 		return nil, err
 	}
+	return drain(ctx, fd, notes)
+}
+
+// drain reads the feed until every source has answered.
+func drain(ctx context.Context, fd *feed.Feed, notes io.Writer) (*model.World, error) {
 	restore, err := quietStderr()
 	if err != nil {
 		return nil, err

@@ -1,0 +1,52 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Warnings a release captain must see before committing: the console's
+// review and `ferry promote` both show them.
+func (p *Plan) Warnings(envs Environments, g *Grid) []string {
+	var out []string
+	for _, ch := range p.Changes {
+		e, _ := envs.Get(ch.Env)
+		if e.Protected {
+			out = append(out, fmt.Sprintf("%s is protected: committing asks for its name", ch.Env))
+		}
+		if ch.Location.Setter != "" {
+			out = append(out, fmt.Sprintf("%s in %s: Flux image automation writes this field too (%s) and may undo the change", ch.App, ch.Env, ch.Location.Setter))
+		}
+		if ch.Kind == Promote && ch.FromEnv != "" && !slices.Contains(e.Upstream, ch.FromEnv) {
+			out = append(out, fmt.Sprintf("%s in %s: promoted from %s, which is not its upstream", ch.App, ch.Env, ch.FromEnv))
+		}
+		for _, up := range e.Upstream {
+			if cell := g.Cell(ch.App, up); cell != nil && ch.Kind == Promote && !runsDigest(cell, ch.Image, ch.To.Digest) {
+				out = append(out, fmt.Sprintf("%s in %s: %s does not run %s yet — this promotes ahead of its upstream", ch.App, ch.Env, up, ch.To.Name()))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func runsDigest(cell *Cell, image, digest string) bool {
+	for _, img := range cell.Images {
+		if img.Name == image && img.Facts.DeclaredDigest() == digest {
+			return true
+		}
+	}
+	return false
+}
+
+// Protected lists the protected environments the plan changes: committing
+// asks for their names to be typed.
+func (p *Plan) Protected(envs Environments) []string {
+	var out []string
+	for _, ch := range p.Changes {
+		if e, ok := envs.Get(ch.Env); ok && e.Protected && !slices.Contains(out, ch.Env) {
+			out = append(out, ch.Env)
+		}
+	}
+	return out
+}
