@@ -152,7 +152,6 @@ func (c *Console) committed(m committedMsg) tea.Cmd {
 	return c.savePlan()
 }
 
-
 // reviewText is the review screen: changes grouped by environment, then
 // warnings, blocking problems and the coloured diff. Pure.
 func reviewText(p model.Plan, envs model.Environments, g *model.Grid, rv *Review, err error, t *Theme) string {
