@@ -15,9 +15,11 @@ import (
 
 	"github.com/ferryhq/ferry/internal/demo"
 	"github.com/ferryhq/ferry/internal/feed"
+	"github.com/ferryhq/ferry/internal/release"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/cluster"
 	"github.com/ferryhq/ferry/sources/gitops"
+	"github.com/ferryhq/ferry/sources/gitwrite"
 	"github.com/ferryhq/ferry/sources/registry"
 	"github.com/ferryhq/ferry/ui"
 )
@@ -52,7 +54,7 @@ func (g gatedRegistry) Stream(ctx context.Context, refs []model.ImageRef, emit f
 	g.Registry.Stream(ctx, refs, emit)
 }
 
-func startFlow(t *testing.T, gated bool) *flow {
+func startFlow(t *testing.T, gated bool, opts ...func(*ui.Options, *gitops.Repo)) *flow {
 	t.Helper()
 	w, err := demo.Start(context.Background(), demo.Options{
 		ReconcileDelay: time.Millisecond, RolloutStep: time.Millisecond, PollInterval: time.Millisecond,
@@ -77,7 +79,11 @@ func startFlow(t *testing.T, gated bool) *flow {
 		},
 		Live: true,
 	})
-	f.frames = &recorder{Model: ui.New(ui.Options{Backend: f.feed, Title: "demo", K9sOff: "simulated clusters"})}
+	o := ui.Options{Backend: f.feed, Title: "demo", K9sOff: "simulated clusters"}
+	for _, opt := range opts {
+		opt(&o, repo)
+	}
+	f.frames = &recorder{Model: ui.New(o)}
 	f.tm = teatest.NewTestModel(t, f.frames,
 		teatest.WithInitialTermSize(140, 40), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	go func() { _, _ = io.Copy(io.Discard, f.tm.Output()) }()
@@ -204,6 +210,58 @@ func TestNavigateFilterDetailAndFollowAPush(t *testing.T) {
 	f.see("Promote catalog 4.3.0 to prod-us") // the new commit in the cell's history
 	f.see("catalog in prod-us  ✓ in-sync")
 
+	f.keys("q")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
+}
+
+// releaser commits through internal/release, as the wiring does.
+type releaser struct{ r *release.Releaser }
+
+func (r releaser) Preview(ctx context.Context, p model.Plan) (ui.Review, error) {
+	pv, err := r.r.Preview(ctx, p)
+	if err != nil {
+		return ui.Review{}, err
+	}
+	return ui.Review{Base: pv.Base, Diff: pv.Diff, Blocking: pv.Blocking, Notes: pv.Notes}, nil
+}
+
+func (r releaser) Commit(ctx context.Context, p model.Plan, m ui.CommitMessage) (ui.CommitResult, error) {
+	res, err := r.r.Commit(ctx, p, release.Message(m), gitwrite.Options{Push: true})
+	return ui.CommitResult{Commit: res.Commit, Branch: res.Branch, Pushed: res.Pushed, Notes: res.Notes}, err
+}
+
+func (releaser) Save(model.Plan) error { return nil }
+
+// TestStageReviewCommitAndWatchItRollOut is the release captain's flow on
+// the demo: stage a promotion with p, review the checked diff, commit (a
+// protected environment's name typed), and watch the demo's controller
+// apply the commit and the rollout reach in sync, no key pressed.
+func TestStageReviewCommitAndWatchItRollOut(t *testing.T) {
+	t.Setenv("GIT_AUTHOR_NAME", "captain")
+	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
+	f := startFlow(t, false, func(o *ui.Options, repo *gitops.Repo) {
+		o.Releaser = releaser{&release.Releaser{Repo: repo, Read: gitops.Read}}
+	})
+	f.see("registry ✓ 11", "↑ 4.2.0")
+	f.keys("/", "catal", "enter", "l", "l", "l", "p")
+	f.see("staged: promote catalog 4.3.0 to prod-us", "✎ 4.2.0→4.3")
+	f.keys("s")
+	f.see("review promote catalog 4.3.0 to prod-us", "+    newTag: 4.3.0", "prod-us is protected")
+	f.keys("c")
+	f.see("commit: promote catalog 4.3.0 to prod-us")
+	f.keys("enter")
+	f.see("protected: type prod-us to commit")
+	f.keys("prod-us", "enter")
+	f.see("committed ")
+	f.keys("enter")
+	f.see("catalog in prod-us  ✓ in-sync", "promote catalog 4.3.0 to prod-us")
+	head, err := gitops.Open(f.w.RemoteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := head.Head(); h == f.w.Head {
+		t.Error("the remote's branch did not move")
+	}
 	f.keys("q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
 }
