@@ -17,6 +17,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
+	testTemp = dir
 	xdg.CacheHome = filepath.Join(dir, "cache")
 	xdg.StateHome = filepath.Join(dir, "state")
 	xdg.ConfigHome = filepath.Join(dir, "config")
@@ -24,3 +25,6 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// testTemp is the run's own directory, removed at its end.
+var testTemp string

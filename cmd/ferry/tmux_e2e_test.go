@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -14,25 +16,11 @@ import (
 // exit that leaves nothing on the screen but the shell's. .ci/run installs
 // tmux and sets FERRY_REQUIRE_TMUX, so CI cannot skip it.
 func TestConsoleInARealTerminal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short: no terminal test")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("FERRY_REQUIRE_TMUX") != "" {
-			t.Fatal("tmux is not installed, and FERRY_REQUIRE_TMUX says this test must run")
-		}
-		t.Skip("tmux is not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "ferry")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	term := &tmux{t: t, socket: filepath.Join(dir, "tmux.sock")}
+	bin, dir := buildForTmux(t)
+	term := newTmux(t, dir)
 	// Its own XDG directories: the test neither reads nor writes the user's.
-	env := "XDG_CACHE_HOME=" + dir + "/cache XDG_STATE_HOME=" + dir + "/state XDG_CONFIG_HOME=" + dir + "/config"
+	env := xdgEnv(dir)
 	term.run("new-session", "-d", "-x", "120", "-y", "36", "env "+env+" "+bin+" demo --reconcile-delay 10ms --rollout-step 10ms; echo ferry-exited-$?; sleep 600")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", term.socket, "kill-server").Run() })
 
 	term.see("storefront", "recommendations", "registry ✓", "prod-ap ✖ forbidden", "≠ 1 drift")
 	term.keys("j", "j", "l", "l", "Enter")
@@ -49,6 +37,47 @@ func TestConsoleInARealTerminal(t *testing.T) {
 	if data, err := os.ReadFile(filepath.Join(dir, "state", "ferry", "ferry.log")); err != nil || len(data) == 0 {
 		t.Errorf("no log file written (library output would have gone to the screen): %v", err)
 	}
+}
+
+// buildForTmux builds ferry for a terminal test (once per run), or skips
+// without tmux (unless CI says the test must run). dir is the test's own.
+func buildForTmux(t *testing.T) (bin, dir string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("short: no terminal test")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("FERRY_REQUIRE_TMUX") != "" {
+			t.Fatal("tmux is not installed, and FERRY_REQUIRE_TMUX says this test must run")
+		}
+		t.Skip("tmux is not installed")
+	}
+	built.Do(func() {
+		built.bin = filepath.Join(testTemp, "ferry")
+		if out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bin, t.TempDir()
+}
+
+var built struct {
+	sync.Once
+	bin string
+	err error
+}
+
+func newTmux(t *testing.T, dir string) *tmux {
+	term := &tmux{t: t, socket: filepath.Join(dir, "tmux.sock")}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", term.socket, "kill-server").Run() })
+	return term
+}
+
+func xdgEnv(dir string) string {
+	return "XDG_CACHE_HOME=" + dir + "/cache XDG_STATE_HOME=" + dir + "/state XDG_CONFIG_HOME=" + dir + "/config"
 }
 
 type tmux struct {
