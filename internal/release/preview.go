@@ -93,11 +93,11 @@ func (r *Releaser) readBack(tree *repotree.Tree, applied *gitedit.Applied, plan 
 			continue
 		}
 		got, ok := byKey[c.Key()]
-		tagOnly := len(applied.Notes[c.Key()]) > 0
+		want := applied.Written[c.Key()]
 		switch {
 		case !ok:
 			out = append(out, fmt.Sprintf("%s in %s: after the edit the environment no longer declares image %s", c.App, c.Env, c.Image))
-		case got.Tag != c.To.Tag && c.To.Tag != "", !tagOnly && got.Digest != c.To.Digest:
+		case want.Tag != "" && got.Tag != want.Tag, want.Digest != "" && got.Digest != want.Digest, want.Digest == "" && got.Digest != "":
 			out = append(out, fmt.Sprintf("%s in %s: after the edit the environment declares %s, not the %s staged",
 				c.App, c.Env, got, refOf(c.To)))
 		}

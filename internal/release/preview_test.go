@@ -77,3 +77,28 @@ func TestPreviewBlocksWhatTheRegistryRefuses(t *testing.T) {
 		t.Errorf("blocking = %v", p.Blocking)
 	}
 }
+
+func TestPreviewOfADigestOnlyLayoutPinsTheDigestAndPasses(t *testing.T) {
+	r := testrepo.FromDir(t, t.TempDir())
+	r.Write("apps/search/base/kustomization.yaml", "resources:\n  - deployment.yaml\n")
+	r.Write("apps/search/base/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search-api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/shop/search-api:1.0.0\n")
+	r.Write("apps/search/overlays/dev/kustomization.yaml", "resources:\n  - ../../base\nimages:\n  - name: ghcr.io/shop/search-api\n    newTag: 1.0.0\n")
+	r.Write("apps/search/overlays/prod/kustomization.yaml", "resources:\n  - ../../base\nimages:\n  - name: ghcr.io/shop/search-api\n    digest: sha256:"+strings.Repeat("a", 64)+"\n")
+	r.Commit("prod pins by digest only")
+	repo, err := gitops.Open(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := promoteProd()
+	plan.Changes[0].From = model.Identity{Repository: "ghcr.io/shop/search-api", Digest: "sha256:" + strings.Repeat("a", 64)}
+	p, err := (&Releaser{Repo: repo, Read: gitops.Read}).Preview(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Blocking) != 0 || !strings.Contains(p.Diff, "+    digest: "+digestB) || strings.Contains(p.Diff, "newTag") {
+		t.Errorf("blocking %v, diff:\n%s", p.Blocking, p.Diff)
+	}
+	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "pinned by digest only") {
+		t.Errorf("notes = %q", p.Notes)
+	}
+}

@@ -30,77 +30,93 @@ type Edit struct {
 // entry, or a values key) is added where the layout has room for one and
 // the declaration lacks it. Nothing else in the file changes.
 func EditImage(data []byte, d model.Declared, to model.ImageRef) ([]byte, []string, error) {
-	splices, notes, err := splicesFor(data, d, to)
+	w, err := splicesFor(data, d, to)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", d.Location.File, err)
 	}
-	return apply(data, splices), notes, nil
+	return apply(data, w.splices), w.notes, nil
 }
 
-func splicesFor(data []byte, d model.Declared, to model.ImageRef) ([]splice, []string, error) {
+// written is one declaration's edit: the splices, what they make the
+// declaration say (a layout without a digest field keeps no digest), and
+// notes on what could not be written as asked.
+type written struct {
+	splices []splice
+	ref     model.ImageRef // the tag and digest written ("" where the layout has no room)
+	notes   []string
+}
+
+func splicesFor(data []byte, d model.Declared, to model.ImageRef) (written, error) {
 	loc := d.Location
 	switch {
 	case d.ReadOnly != "":
-		return nil, nil, fmt.Errorf("cannot be written: %s", d.ReadOnly)
+		return written{}, fmt.Errorf("cannot be written: %s", d.ReadOnly)
 	case loc.Kind == model.KindKustomizeAddImages:
 		s, err := addImagesEntry(data, d.Ref.Repository, to)
-		return []splice{s}, nil, err
+		return written{splices: []splice{s}, ref: to}, err
 	case loc.Fields["image"] != (model.Position{}):
 		s, err := wholeImage(data, loc.Fields["image"], to)
-		return []splice{s}, nil, err
+		return written{splices: []splice{s}, ref: to}, err
 	}
 	return partsOf(data, d, to)
 }
 
 // partsOf edits a declaration written in parts: a tag (newTag, tag, or a
-// tag-only values key) and a digest.
-func partsOf(data []byte, d model.Declared, to model.ImageRef) ([]splice, []string, error) {
+// tag-only values key) and a digest. A declaration with neither a tag nor
+// a digest ferry can write (its fields come from a file the environment
+// inherits) is an error: an edit that writes nothing must never pass.
+func partsOf(data []byte, d model.Declared, to model.ImageRef) (written, error) {
 	loc := d.Location
-	var out []splice
-	var notes []string
+	var w written
+	add := func(s splice, err error) error {
+		if err == nil {
+			w.splices = append(w.splices, s)
+		}
+		return err
+	}
 	tagKey := firstField(loc, "newTag", "tag")
 	if to.Tag != "" {
+		var err error
 		switch {
 		case tagKey != "":
-			s, err := replaceField(data, loc, tagKey, to.Tag)
-			if err != nil {
-				return nil, nil, err
-			}
-			out = append(out, s)
+			err = add(replaceField(data, loc, tagKey, to.Tag))
+			w.ref.Tag = to.Tag
 		case loc.FieldPaths["tag"] != "":
-			s, err := addKeyPath(data, strings.Split(loc.FieldPaths["tag"], "."), formatted(loc, "tag", to.Tag))
-			if err != nil {
-				return nil, nil, err
-			}
-			out = append(out, s)
+			err = add(addKeyPath(data, strings.Split(loc.FieldPaths["tag"], "."), formatted(loc, "tag", to.Tag)))
+			w.ref.Tag = to.Tag
+		}
+		if err != nil {
+			return written{}, err
 		}
 	}
-	if to.Digest == "" {
-		return out, notes, nil
+	if to.Digest != "" {
+		var err error
+		switch {
+		case loc.Fields["digest"] != (model.Position{}):
+			err = add(replaceField(data, loc, "digest", to.Digest))
+		case isKustomizeEntry(loc.Kind):
+			err = add(addSibling(data, loc, "digest", to.Digest))
+		case loc.FieldPaths["digest"] != "":
+			err = add(addKeyPath(data, strings.Split(loc.FieldPaths["digest"], "."), to.Digest))
+		default:
+			w.notes = append(w.notes, "not pinned by digest: this layout declares a tag only")
+		}
+		if err != nil {
+			return written{}, err
+		}
+		if len(w.notes) == 0 {
+			w.ref.Digest = to.Digest
+		}
 	}
 	switch {
-	case loc.Fields["digest"] != (model.Position{}):
-		s, err := replaceField(data, loc, "digest", to.Digest)
-		if err != nil {
-			return nil, nil, err
-		}
-		out = append(out, s)
-	case isKustomizeEntry(loc.Kind):
-		s, err := addSibling(data, loc, "digest", to.Digest)
-		if err != nil {
-			return nil, nil, err
-		}
-		out = append(out, s)
-	case loc.FieldPaths["digest"] != "":
-		s, err := addKeyPath(data, strings.Split(loc.FieldPaths["digest"], "."), to.Digest)
-		if err != nil {
-			return nil, nil, err
-		}
-		out = append(out, s)
-	default:
-		notes = append(notes, "not pinned by digest: this layout declares a tag only")
+	case len(w.splices) == 0:
+		return written{}, fmt.Errorf("ferry cannot write image %s here: %s sets neither its tag nor its digest (they come from a file the environment inherits); change it there, or give this environment its own value", d.Name, loc.File)
+	case to.Tag != "" && w.ref.Tag == "" && d.Ref.Tag == "":
+		w.notes = append(w.notes, "pinned by digest only: this layout declares no tag")
+	case to.Tag != "" && w.ref.Tag == "":
+		w.notes = append(w.notes, "pinned by digest only: the tag shown here comes from a file the environment inherits and stays "+d.Ref.Tag)
 	}
-	return out, notes, nil
+	return w, nil
 }
 
 func isKustomizeEntry(k model.FieldKind) bool {

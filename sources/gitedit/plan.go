@@ -33,6 +33,9 @@ type Applied struct {
 	Unchanged []model.Change
 	// Notes per change (by image) say what an edit could not do as asked.
 	Notes map[model.ImageKey][]string
+	// Written per change is the tag and digest the edit writes: the
+	// reference asked for, less what the layout has no room for.
+	Written map[model.ImageKey]model.ImageRef
 }
 
 // Files returns the edited files' new contents.
@@ -54,7 +57,7 @@ func Apply(read func(path string) ([]byte, bool), decls []model.Declared, change
 	for _, d := range decls {
 		byKey[model.ImageKey{App: d.App, Env: d.Env, Image: d.Name}] = d
 	}
-	out := &Applied{Notes: map[model.ImageKey][]string{}}
+	out := &Applied{Notes: map[model.ImageKey][]string{}, Written: map[model.ImageKey]model.ImageRef{}}
 	perFile := map[string][]splice{}
 	for _, c := range changes {
 		d, ok := byKey[c.Key()]
@@ -73,13 +76,14 @@ func Apply(read func(path string) ([]byte, bool), decls []model.Declared, change
 		if !ok && d.Location.Kind != model.KindKustomizeAddImages {
 			return nil, fmt.Errorf("%s: not in the repo", d.Location.File)
 		}
-		splices, notes, err := splicesFor(data, d, to)
+		w, err := splicesFor(data, d, to)
 		if err != nil {
 			return nil, fmt.Errorf("%s in %s: %s: %w", c.App, c.Env, d.Location.File, err)
 		}
-		perFile[d.Location.File] = append(perFile[d.Location.File], splices...)
-		if len(notes) > 0 {
-			out.Notes[c.Key()] = notes
+		perFile[d.Location.File] = append(perFile[d.Location.File], w.splices...)
+		out.Written[c.Key()] = w.ref
+		if len(w.notes) > 0 {
+			out.Notes[c.Key()] = w.notes
 		}
 	}
 	files := make([]string, 0, len(perFile))
