@@ -82,3 +82,15 @@ func TestRollbackDeclaresAnEarlierArtifact(t *testing.T) {
 		t.Errorf("body = %q", p.Body())
 	}
 }
+
+func TestBranchNameIsAValidRefNamingTheChange(t *testing.T) {
+	p := Plan{Changes: []Change{{App: "checkout", Env: "prod-eu", To: Identity{Tag: "2.7.1"}}}}
+	if got := p.BranchName(); got != "ferry/prod-eu/checkout-2.7.1" {
+		t.Errorf("one change: %q", got)
+	}
+	p.Changes = append(p.Changes, Change{App: "cart", Env: "prod-eu", To: Identity{Tag: "1.0"}})
+	p.Changes[0].To = Identity{Digest: "sha256:" + strings.Repeat("a", 64)}
+	if got := p.BranchName(); got != "ferry/prod-eu/checkout-sha256-aaaaaaaaaaaa-and-1-more" {
+		t.Errorf("a train by digest: %q", got)
+	}
+}

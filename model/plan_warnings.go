@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -50,3 +51,20 @@ func (p *Plan) Protected(envs Environments) []string {
 	}
 	return out
 }
+
+// BranchName is the branch a pull-request flow commits the plan on:
+// ferry/<env>/<app>-<version> for one change, with "-and-N-more" for a
+// train; characters Git refuses in a ref become "-".
+func (p *Plan) BranchName() string {
+	if len(p.Changes) == 0 {
+		return ""
+	}
+	c := p.Changes[0]
+	name := "ferry/" + c.Env + "/" + c.App + "-" + c.To.Name()
+	if n := len(p.Changes) - 1; n > 0 {
+		name += fmt.Sprintf("-and-%d-more", n)
+	}
+	return refUnsafe.ReplaceAllString(name, "-")
+}
+
+var refUnsafe = regexp.MustCompile(`[^A-Za-z0-9/._-]+|\.\.|\.$|/$`)

@@ -143,3 +143,22 @@ func TestRollbackGoesBackOneArtifactAndHistoryListsThem(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestPromoteAsAPullRequestBranch(t *testing.T) {
+	w := demoWorld(t)
+	out, errOut, code := ferry(t, "promote", "catalog", "--to", "prod-us", "--repo", w.RepoDir, "--sources", "git", "--yes", "--pr")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	r, _ := git.PlainOpen(w.RemoteDir)
+	ref, err := r.Reference(plumbing.NewBranchReferenceName("ferry/prod-us/catalog-4.3.0"), true)
+	if err != nil {
+		t.Fatalf("no pull-request branch on the remote: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "committed "+model.ShortRevision(ref.Hash().String())+" on ferry/prod-us/catalog-4.3.0, pushed to origin") {
+		t.Errorf("output:\n%s", out)
+	}
+	if remoteHead(t, w).Hash().String() != w.Head {
+		t.Error("main moved: a pull request leaves it alone")
+	}
+}

@@ -30,6 +30,7 @@ type releaseFlags struct {
 	dryRun  bool
 	push    bool
 	branch  string
+	pr      bool
 	output  string
 }
 
@@ -43,6 +44,7 @@ func (f *releaseFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.dryRun, "dry-run", false, "show the plan and the diff, write nothing")
 	fs.BoolVar(&f.push, "push", false, "push the commit to the branch's upstream (a repo cloned from a URL is always pushed)")
 	fs.StringVar(&f.branch, "branch", "", "commit on this new branch instead, for a pull request (pushed with --push)")
+	fs.BoolVar(&f.pr, "pr", false, "commit on a new branch ferry/<env>/<app>-<version> and push it, printing the compare URL for GitHub and GitLab")
 	fs.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 }
 
@@ -136,8 +138,11 @@ func runRelease(cmd *cobra.Command, f *releaseFlags, build func(context.Context,
 			return err
 		}
 	}
-	res, err := rel.Commit(ctx, plan, release.Message{Subject: f.message, Reason: f.reason},
-		gitwrite.Options{NewBranch: f.branch, Push: f.push || rel.Repo.IsClone()})
+	opts := gitwrite.Options{NewBranch: f.branch, Push: f.push || f.pr || rel.Repo.IsClone()}
+	if f.pr && opts.NewBranch == "" {
+		opts.NewBranch = plan.BranchName()
+	}
+	res, err := rel.Commit(ctx, plan, release.Message{Subject: f.message, Reason: f.reason}, opts)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,11 @@ func (r *Releaser) PreviewAt(ctx context.Context, plan model.Plan, rev string) (
 		return nil, err
 	}
 	p := &Preview{Base: tree.Commit}
-	applied, err := gitedit.Apply(tree.Read, r.Read(tree).Declared, plan.Changes)
+	decls := r.Read(tree).Declared
+	if p.Blocking = onOtherBranches(decls, plan); len(p.Blocking) > 0 {
+		return p, nil
+	}
+	applied, err := gitedit.Apply(tree.Read, decls, plan.Changes)
 	if err != nil {
 		p.Blocking = append(p.Blocking, err.Error())
 		return p, nil
@@ -70,6 +74,22 @@ func (r *Releaser) PreviewAt(ctx context.Context, plan model.Plan, rev string) (
 	p.Blocking = append(p.Blocking, r.readBack(tree, applied, plan)...)
 	p.Blocking = append(p.Blocking, r.checkRegistry(ctx, plan)...)
 	return p, nil
+}
+
+// onOtherBranches refuses changes to environments whose manifests live on
+// a branch of their own (Kargo, gitops-promoter, Git Flow): a release is
+// one commit on one branch, and writing them on this one would be wrong.
+func onOtherBranches(decls []model.Declared, plan model.Plan) []string {
+	var out []string
+	for _, c := range plan.Changes {
+		for _, d := range decls {
+			if d.App == c.App && d.Env == c.Env && d.Name == c.Image && d.Location.Branch != "" {
+				out = append(out, fmt.Sprintf("%s in %s is declared on branch %s: ferry does not commit to environment branches yet; promote it there with the pipeline that renders that branch",
+					c.App, c.Env, d.Location.Branch))
+			}
+		}
+	}
+	return out
 }
 
 // readBack reads the edited tree as discovery does: every change must

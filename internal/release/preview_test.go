@@ -102,3 +102,39 @@ func TestPreviewOfADigestOnlyLayoutPinsTheDigestAndPasses(t *testing.T) {
 		t.Errorf("notes = %q", p.Notes)
 	}
 }
+
+func TestPreviewRefusesAnEnvironmentOnABranchOfItsOwn(t *testing.T) {
+	deployment := func(image string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: " + image + "\n"
+	}
+	r := testrepo.FromDir(t, t.TempDir())
+	r.Write("ferry.yaml", "environments:\n  - name: staging\n    ref: develop\n  - name: production\n    ref: master\n")
+	r.Write("deploy/web.yaml", deployment("ghcr.io/acme/web:2.0.0"))
+	r.Commit("production runs 2.0.0")
+	r.CommitOnBranch("develop", map[string]string{"ferry.yaml": "environments:\n  - name: staging\n    ref: develop\n  - name: production\n    ref: master\n",
+		"deploy/web.yaml": deployment("ghcr.io/acme/web:2.1.0")})
+	repo, err := gitops.Open(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := &Releaser{Repo: repo, Read: gitops.Read}
+	tree, _ := repo.Tree("")
+	var staging model.Declared
+	for _, d := range gitops.Read(tree).Declared {
+		if d.Env == "staging" {
+			staging = d
+		}
+	}
+	if staging.Location.Branch != "develop" {
+		t.Fatalf("staging declared %+v, want on branch develop", staging)
+	}
+	plan := model.Plan{Changes: []model.Change{{Kind: model.Promote, App: staging.App, Env: "staging", Image: staging.Name,
+		From: model.Identity{Repository: "ghcr.io/acme/web", Tag: "2.1.0"}, To: model.Identity{Repository: "ghcr.io/acme/web", Tag: "2.2.0"}}}}
+	p, err := rel.Preview(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Blocking) != 1 || !strings.Contains(p.Blocking[0], "is declared on branch develop") || p.Diff != "" {
+		t.Errorf("blocking %q, diff %q", p.Blocking, p.Diff)
+	}
+}
