@@ -139,3 +139,13 @@ func (p Problem) Error() string {
 	}
 	return where + ": " + p.Message
 }
+
+// NextName is what the environment's "-next" branch declares when it
+// differs from what the environment does ("" otherwise): hydrated, not yet
+// promoted.
+func (d Declared) NextName() string {
+	if d.Next == nil || (d.Next.Tag == d.Ref.Tag && d.Next.Digest == d.Ref.Digest) {
+		return ""
+	}
+	return d.Next.String()
+}

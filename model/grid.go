@@ -50,6 +50,13 @@ type DeclaredJSON struct {
 	Kind      FieldKind `json:"kind"`
 	Inherited string    `json:"inherited,omitempty"`
 	Setter    string    `json:"setter,omitempty"`
+	// Branch is the environment branch that declares it ("" for the
+	// branch read); Next what its "-next" branch holds, not yet promoted.
+	Branch string `json:"branch,omitempty"`
+	Next   string `json:"next,omitempty"`
+	// ReadOnly says why ferry cannot write it; Note how it was read.
+	ReadOnly string `json:"readOnly,omitempty"`
+	Note     string `json:"note,omitempty"`
 }
 
 func declaredJSON(d Declared) *DeclaredJSON {
@@ -57,6 +64,7 @@ func declaredJSON(d Declared) *DeclaredJSON {
 		Image: d.Ref.Repository, Tag: nullable(d.Ref.Tag), Digest: nullable(d.Ref.Digest),
 		File: d.Location.File, Line: d.Location.Line, Kind: d.Location.Kind,
 		Inherited: d.Inherited, Setter: d.Location.Setter,
+		Branch: d.Location.Branch, Next: d.NextName(), ReadOnly: d.ReadOnly, Note: d.Note,
 	}
 }
 

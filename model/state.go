@@ -72,6 +72,9 @@ func ImageState(f ImageFacts) State {
 	} else if f.Controller != nil && !f.Controller.Applied {
 		states = append(states, StatePending)
 	}
+	if f.Declared.NextName() != "" {
+		states = append(states, StatePending) // hydrated on the -next branch, not yet promoted
+	}
 	if f.Registry != nil && f.Registry.TagMoved {
 		states = append(states, StateTagMoved)
 	}

@@ -58,6 +58,10 @@ func TestImageState(t *testing.T) {
 			ImageFacts{Declared: pinned(dIndex), Controller: notApplied, Live: live(true, map[string]int{dOther: 2})}, StatePending},
 		{"pending without live facts",
 			ImageFacts{Declared: pinned(dIndex), Controller: notApplied}, StatePending},
+		{"pending: the -next branch holds another artifact, not yet promoted",
+			ImageFacts{Declared: withNext(pinned(dIndex), dOther)}, StatePending},
+		{"a -next branch that agrees changes nothing",
+			ImageFacts{Declared: withNext(pinned(dIndex), dIndex), Live: live(true, map[string]int{dIndex: 3})}, StateInSync},
 		{"rolling: mixed digests",
 			ImageFacts{Declared: pinned(dIndex), Live: live(false, map[string]int{dIndex: 1, dOther: 2})}, StateRolling},
 		{"rolling: all new pods but rollout not complete",
@@ -124,4 +128,11 @@ func TestMostUrgent(t *testing.T) {
 	if got := MostUrgent(); got != StateMissing {
 		t.Errorf("no images: got %s", got)
 	}
+}
+
+func withNext(d *Declared, digest string) *Declared {
+	next := d.Ref
+	next.Digest = digest
+	d.Next = &next
+	return d
 }

@@ -135,6 +135,18 @@ func declaredLines(img model.ImageStatus, t *Theme) []string {
 	if d.Setter != "" {
 		out = append(out, field(t, "automated", Clean(d.Setter)+t.Muted.Render(" (Flux image automation writes it too)")))
 	}
+	if d.Branch != "" {
+		out = append(out, field(t, "branch", Clean(d.Branch)))
+	}
+	if d.Next != "" {
+		out = append(out, field(t, "next", Clean(d.Next)+t.Muted.Render(" (hydrated, not yet promoted)")))
+	}
+	if d.ReadOnly != "" {
+		out = append(out, field(t, "read-only", Clean(d.ReadOnly)))
+	}
+	if d.Note != "" {
+		out = append(out, t.Muted.Render(Clean(d.Note)))
+	}
 	return out
 }
 
