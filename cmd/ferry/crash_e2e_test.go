@@ -28,8 +28,9 @@ func TestAKilledConsoleRestoresItsStagedPlan(t *testing.T) {
 	if out, err := exec.Command("kill", "-9", pid).CombinedOutput(); err != nil {
 		t.Fatalf("kill -9 %s: %v %s", pid, err, out)
 	}
-	_ = exec.Command("tmux", "-S", term.socket, "kill-server").Run()
-
+	// A terminal of its own for the restart: the first tmux server is
+	// still going away with its only pane.
+	term = newTmux(t, t.TempDir())
 	term.run("new-session", "-d", "-x", "140", "-y", "30", start)
 	term.see("restored 1 staged change(s)", "✎ 4.2.0")
 	if head := remoteHead(t, w).Hash().String(); head != w.Head {
