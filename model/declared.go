@@ -71,6 +71,10 @@ type Location struct {
 	// Setter is a Flux image-automation marker on the field, such as
 	// `{"$imagepolicy": "flux-system:search:tag"}`: automation writes it too.
 	Setter string
+	// Updater is the Argo CD Image Updater entry that follows this image
+	// (the Application's argocd-image-updater.argoproj.io/image-list, as
+	// "alias=repository:constraint"): it writes the image too.
+	Updater string
 	// FieldPaths names, per field of Fields (and the field a promotion adds
 	// when Line is 0), the values key written: "frontend.image.tag", or a
 	// tag-only key such as "imageVersion" that a chart's template reads.

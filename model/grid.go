@@ -50,6 +50,7 @@ type DeclaredJSON struct {
 	Kind      FieldKind `json:"kind"`
 	Inherited string    `json:"inherited,omitempty"`
 	Setter    string    `json:"setter,omitempty"`
+	Updater   string    `json:"updater,omitempty"`
 	// Branch is the environment branch that declares it ("" for the
 	// branch read); Next what its "-next" branch holds, not yet promoted.
 	Branch string `json:"branch,omitempty"`
@@ -63,7 +64,7 @@ func declaredJSON(d Declared) *DeclaredJSON {
 	return &DeclaredJSON{
 		Image: d.Ref.Repository, Tag: nullable(d.Ref.Tag), Digest: nullable(d.Ref.Digest),
 		File: d.Location.File, Line: d.Location.Line, Kind: d.Location.Kind,
-		Inherited: d.Inherited, Setter: d.Location.Setter,
+		Inherited: d.Inherited, Setter: d.Location.Setter, Updater: d.Location.Updater,
 		Branch: d.Location.Branch, Next: d.NextName(), ReadOnly: d.ReadOnly, Note: d.Note,
 	}
 }

@@ -94,3 +94,16 @@ func TestBranchNameIsAValidRefNamingTheChange(t *testing.T) {
 		t.Errorf("a train by digest: %q", got)
 	}
 }
+
+func TestWarningsNameTheAutomationThatMayUndoAChange(t *testing.T) {
+	p := Plan{Changes: []Change{
+		{Kind: Rollback, App: "search", Env: "dev", Location: Location{Updater: "api=ghcr.io/shop/search:~1.0"}},
+		{Kind: Rollback, App: "cart", Env: "dev", Location: Location{Setter: `{"$imagepolicy": "flux-system:cart"}`}},
+	}}
+	w := strings.Join(p.Warnings(Environments{{Name: "dev"}}, &Grid{}), "\n")
+	for _, want := range []string{"search in dev: Argo CD Image Updater follows this image (api=ghcr.io/shop/search:~1.0)", "cart in dev: Flux image automation writes this field too"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warnings lack %q:\n%s", want, w)
+		}
+	}
+}

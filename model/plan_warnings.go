@@ -18,6 +18,9 @@ func (p *Plan) Warnings(envs Environments, g *Grid) []string {
 		if ch.Location.Setter != "" {
 			out = append(out, fmt.Sprintf("%s in %s: Flux image automation writes this field too (%s) and may undo the change", ch.App, ch.Env, ch.Location.Setter))
 		}
+		if ch.Location.Updater != "" {
+			out = append(out, fmt.Sprintf("%s in %s: Argo CD Image Updater follows this image (%s) and may undo the change", ch.App, ch.Env, ch.Location.Updater))
+		}
 		if ch.Kind == Promote && ch.FromEnv != "" && !slices.Contains(e.Upstream, ch.FromEnv) {
 			out = append(out, fmt.Sprintf("%s in %s: promoted from %s, which is not its upstream", ch.App, ch.Env, ch.FromEnv))
 		}

@@ -135,6 +135,9 @@ func declaredLines(img model.ImageStatus, t *Theme) []string {
 	if d.Setter != "" {
 		out = append(out, field(t, "automated", Clean(d.Setter)+t.Muted.Render(" (Flux image automation writes it too)")))
 	}
+	if d.Updater != "" {
+		out = append(out, field(t, "automated", Clean(d.Updater)+t.Muted.Render(" (Argo CD Image Updater writes it too)")))
+	}
 	if d.Branch != "" {
 		out = append(out, field(t, "branch", Clean(d.Branch)))
 	}

@@ -67,9 +67,44 @@ func (r *reader) readApplication(p string, doc *yaml.Node, pl placement) {
 		return
 	}
 	a.App = r.argoAppName(a.Name, a.Env, sources, pl)
+	first := len(r.res.Declared)
 	for _, s := range sources {
 		r.readArgoSource(a, s)
 	}
+	markUpdated(r.res.Declared[first:], repotree.Str(doc, "metadata", "annotations", imageListAnnotation))
+}
+
+// imageListAnnotation lists the images Argo CD Image Updater follows for
+// an Application: "alias=repo:constraint, other=repo2".
+const imageListAnnotation = "argocd-image-updater.argoproj.io/image-list"
+
+// markUpdated notes on each declaration the image-list entry that follows
+// its repository: a rollback there is undone unless it is held.
+func markUpdated(decls []model.Declared, list string) {
+	for _, entry := range strings.Split(list, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		_, image, found := strings.Cut(entry, "=")
+		if !found {
+			image = entry
+		}
+		repo := imageRepository(image)
+		for i := range decls {
+			if decls[i].Ref.Repository == repo {
+				decls[i].Location.Updater = entry
+			}
+		}
+	}
+}
+
+// imageRepository drops an image-list entry's version constraint.
+func imageRepository(image string) string {
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		return image[:i]
+	}
+	return image
 }
 
 func (r *reader) argoEnv(doc *yaml.Node, name string, sources []argoSource, pl placement) string {

@@ -105,3 +105,27 @@ func TestApplicationSetGenerators(t *testing.T) {
 		}
 	}
 }
+
+// An Application that Argo CD Image Updater follows marks the images it
+// names: a promotion's review warns that the updater may undo it.
+func TestImageUpdaterAnnotationMarksItsImages(t *testing.T) {
+	files := map[string][]byte{
+		"apps/search/base/kustomization.yaml": []byte("resources:\n  - deployment.yaml\n"),
+		"apps/search/base/deployment.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: search\nspec:\n  template:\n    spec:\n      containers:\n" +
+			"        - name: api\n          image: ghcr.io/shop/search:1.0.0\n        - name: proxy\n          image: ghcr.io/shop/proxy:2.0.0\n"),
+		"apps/search/overlays/dev/kustomization.yaml": []byte("resources:\n  - ../../base\n"),
+		"argocd/search-dev.yaml": []byte("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: search-dev\n  annotations:\n" +
+			"    argocd-image-updater.argoproj.io/image-list: \"api=ghcr.io/shop/search:~1.0, other=ghcr.io/shop/unrelated\"\n" +
+			"spec:\n  source:\n    path: apps/search/overlays/dev\n  destination:\n    namespace: search-dev\n"),
+	}
+	res := Read(NewTree("0000000", files))
+	got := map[string]string{}
+	for _, d := range res.Declared {
+		if d.App == "search" && d.Env == "dev" {
+			got[d.Name] = d.Location.Updater
+		}
+	}
+	if got["api"] != "api=ghcr.io/shop/search:~1.0" || got["proxy"] != "" || len(got) != 2 {
+		t.Errorf("updaters = %q (declared %+v, problems %s)", got, res.Declared, problemsText(res.Problems))
+	}
+}
