@@ -43,6 +43,8 @@ const (
 	Unstage       Action = "unstage"
 	Review        Action = "review"
 	Commit        Action = "commit"
+	Hold          Action = "hold"
+	Resume        Action = "resume"
 )
 
 // Binding is one key binding and the action it triggers.
@@ -95,8 +97,10 @@ func Default() *Map {
 		bind("grid", Train, "stage every app behind upstream in this environment", "P"),
 		bind("grid", Rollback, "stage a rollback from the cell's history", "r"),
 		bind("grid", Unstage, "unstage the cell", "u"),
+		bind("grid", Resume, "stage: resume image automation on a held cell", "H"),
 		bind("grid", Review, "review the staged changes", "s"),
 		bind("review", Commit, "commit (and push) the staged changes", "c"),
+		bind("review", Hold, "hold the rollbacks against image automation (again: don't)", "h"),
 	}}
 }
 

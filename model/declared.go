@@ -153,3 +153,16 @@ func (d Declared) NextName() string {
 	}
 	return d.Next.String()
 }
+
+// The Flux marker key, and the inert key a hold writes in its place: Flux
+// no longer sees the field, and ferry can restore it exactly.
+const (
+	SetterMarker = `"$imagepolicy"`
+	HeldMarker   = `"$ferry-held-imagepolicy"`
+)
+
+// Held reports whether ferry holds the field: its Flux marker is inert.
+func (l Location) Held() bool { return strings.Contains(l.Setter, HeldMarker) }
+
+// Automated reports whether image automation writes the field now.
+func (l Location) Automated() bool { return (l.Setter != "" && !l.Held()) || l.Updater != "" }

@@ -175,6 +175,9 @@ func (p *Plan) Trailers() []Trailer {
 			Trailer{"Ferry-Image", c.Image},
 			Trailer{"Ferry-From", pinnedName(c.From)},
 			Trailer{"Ferry-To", pinnedName(c.To)})
+		if c.Kind == Hold || c.Kind == Resume {
+			out = append(out, Trailer{"Ferry-Hold", policyOf(c.Location.Setter)})
+		}
 		if c.Reason != "" {
 			out = append(out, Trailer{"Ferry-Reason", c.Reason})
 		}
@@ -192,4 +195,32 @@ func pinnedName(i Identity) string {
 // Clone copies the plan, for a command that reads it off the UI goroutine.
 func (p *Plan) Clone() Plan {
 	return Plan{Repo: p.Repo, Changes: slices.Clone(p.Changes)}
+}
+
+// ToggleHold turns the plan's rollbacks of fields image automation writes
+// into holds (a rollback that also makes the Flux marker inert), or holds
+// back into plain rollbacks; it returns how many it turned.
+func (p *Plan) ToggleHold() int {
+	n := 0
+	for i, c := range p.Changes {
+		switch {
+		case c.Kind == Rollback && c.Location.Setter != "" && !c.Location.Held():
+			p.Changes[i].Kind = Hold
+		case c.Kind == Hold:
+			p.Changes[i].Kind = Rollback
+		default:
+			continue
+		}
+		n++
+	}
+	return n
+}
+
+// policyOf is the image policy a Flux marker names ("flux-system:web:tag").
+func policyOf(setter string) string {
+	_, rest, ok := strings.Cut(setter, ":")
+	if !ok {
+		return setter
+	}
+	return strings.Trim(strings.TrimSpace(rest), `"} `)
 }

@@ -15,7 +15,14 @@ func (p *Plan) Warnings(envs Environments, g *Grid) []string {
 		if e.Protected {
 			out = append(out, fmt.Sprintf("%s is protected: committing asks for its name", ch.Env))
 		}
-		if ch.Location.Setter != "" {
+		switch {
+		case ch.Kind == Hold:
+			out = append(out, fmt.Sprintf("%s in %s: held — Flux image automation (%s) will not write this field until it is resumed (H)", ch.App, ch.Env, policyOf(ch.Location.Setter)))
+		case ch.Location.Held() && ch.Kind != Resume:
+			out = append(out, fmt.Sprintf("%s in %s is held against Flux image automation; it stays held", ch.App, ch.Env))
+		case ch.Location.Setter != "" && ch.Kind == Rollback:
+			out = append(out, fmt.Sprintf("%s in %s: Flux image automation writes this field too (%s) and will undo the rollback: h holds it", ch.App, ch.Env, ch.Location.Setter))
+		case ch.Location.Setter != "" && ch.Kind != Resume:
 			out = append(out, fmt.Sprintf("%s in %s: Flux image automation writes this field too (%s) and may undo the change", ch.App, ch.Env, ch.Location.Setter))
 		}
 		if ch.Location.Updater != "" {

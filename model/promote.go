@@ -127,6 +127,22 @@ func (g *Grid) Pin(kind ChangeKind, app, env, image string, to ImageRef, version
 	return c, nil
 }
 
+// Resume builds the change that lifts ferry's hold on one image of a
+// cell: its Flux marker made live again, the artifact left as it is.
+func (g *Grid) Resume(app, env, image string) (Change, error) {
+	here := g.Cell(app, env)
+	if here == nil {
+		return Change{}, fmt.Errorf("%s is not in %s", app, env)
+	}
+	for _, img := range here.Images {
+		if (image == "" || img.Name == image) && img.Facts.Declared != nil && img.Facts.Declared.Location.Held() {
+			id := identityOf(img)
+			return Change{Kind: Resume, App: app, Env: env, Image: img.Name, From: id, To: id, Location: img.Facts.Declared.Location}, nil
+		}
+	}
+	return Change{}, fmt.Errorf("%s in %s holds no image against automation: %w", app, env, ErrNothingToDo)
+}
+
 // Train builds one release of every app that is behind fromEnv in env:
 // the console's P and `ferry promote --all-behind`.
 func (g *Grid) Train(env, fromEnv string) []Change {

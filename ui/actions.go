@@ -65,6 +65,8 @@ func (c *Console) do(a keymap.Action) tea.Cmd {
 		return c.rollback()
 	case keymap.Unstage:
 		return c.unstage()
+	case keymap.Resume:
+		return c.resume()
 	case keymap.Review:
 		return c.openReview()
 	}

@@ -132,7 +132,10 @@ func declaredLines(img model.ImageStatus, t *Theme) []string {
 	if d.Inherited != "" {
 		out = append(out, field(t, "inherits", Clean(d.Inherited)))
 	}
-	if d.Setter != "" {
+	switch {
+	case strings.Contains(d.Setter, model.HeldMarker):
+		out = append(out, field(t, "held", HeldMark+" "+Clean(d.Setter)+t.Muted.Render(" (ferry holds it against Flux image automation; H resumes)")))
+	case d.Setter != "":
 		out = append(out, field(t, "automated", Clean(d.Setter)+t.Muted.Render(" (Flux image automation writes it too)")))
 	}
 	if d.Updater != "" {

@@ -32,7 +32,23 @@ func cellText(c *model.Cell, view IdentityView) string {
 	if n := len(c.Images) - 1; n > 0 {
 		fmt.Fprintf(&b, " +%d", n)
 	}
+	if held(c) {
+		b.WriteString(" " + HeldMark)
+	}
 	return b.String()
+}
+
+// HeldMark follows a cell that ferry holds against image automation.
+const HeldMark = "⏸"
+
+// held reports whether any image of the cell is held.
+func held(c *model.Cell) bool {
+	for _, img := range c.Images {
+		if img.Facts.Declared != nil && img.Facts.Declared.Location.Held() {
+			return true
+		}
+	}
+	return false
 }
 
 // cellKey is everything a rendered cell depends on.

@@ -74,6 +74,8 @@ func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch c.o.Keys.Match(msg, "global", "review") {
 	case "commit":
 		return c.startCommit()
+	case "hold":
+		return c.toggleHold()
 	case "back":
 		c.mode = modeGrid
 		return nil
@@ -81,6 +83,19 @@ func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	return rv.Update(msg)
+}
+
+// toggleHold makes the staged rollbacks of automated fields holds, or
+// plain rollbacks again, and checks the plan anew.
+func (c *Console) toggleHold() tea.Cmd {
+	n := c.plan.ToggleHold()
+	if n == 0 {
+		c.notice = "h: no staged rollback is of a field Flux image automation writes"
+		return nil
+	}
+	save := c.savePlan()
+	c.notice = fmt.Sprintf("h: %d change(s) turned (a hold keeps Flux from undoing the rollback)", n)
+	return tea.Batch(save, c.openReview())
 }
 
 func (c *Console) startCommit() tea.Cmd {

@@ -248,6 +248,20 @@ func (c *Console) rollbackChoices(m historyMsg) {
 	c.back, c.mode = c.mode, modeChoose
 }
 
+// resume stages lifting ferry's hold on the cursor's cell.
+func (c *Console) resume() tea.Cmd {
+	k, ok := c.grid.Selected()
+	if !ok {
+		return nil
+	}
+	ch, err := c.grid.grid.Resume(k.App, k.Env, "")
+	if err != nil {
+		c.notice = "H: " + Clean(err.Error())
+		return nil
+	}
+	return c.stage([]model.Change{ch})
+}
+
 // unstage drops the cursor cell's staged changes.
 func (c *Console) unstage() tea.Cmd {
 	k, _ := c.grid.Selected()

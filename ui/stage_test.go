@@ -210,3 +210,36 @@ func TestPromotingAnUpToDateCellOffersTheOtherEnvironments(t *testing.T) {
 		t.Errorf("plan = %+v, want %s pinned to %s's %s", c.plan.Changes, first.Env, other.Env, want)
 	}
 }
+
+func TestHInTheReviewHoldsARollbackOfAnAutomatedField(t *testing.T) {
+	c, b, _ := newConsole(t, 5, 2)
+	c.o.Releaser = &fakeReleaser{}
+	press(c, "j")
+	k := selected(t, c)
+	b.history[k] = []model.HistoryEntry{
+		{Commit: "c3c3c3c3", Image: "api", To: model.ImageRef{Tag: "1.1.0", Digest: fakeDigest(1, 0)}},
+		{Commit: "c2c2c2c2", Image: "api", To: model.ImageRef{Tag: "1.0.9", Digest: fakeDigest(1, 7)}},
+	}
+	c.Update(press(c, "r")())
+	press(c, "enter")
+	if len(c.plan.Changes) != 1 {
+		t.Fatalf("plan = %+v, notice %q", c.plan.Changes, c.notice)
+	}
+	press(c, "s")
+	press(c, "h")
+	if c.plan.Changes[0].Kind != model.Rollback || !strings.Contains(c.notice, "no staged rollback") {
+		t.Errorf("h held a field no automation writes: %+v, %q", c.plan.Changes[0], c.notice)
+	}
+	c.plan.Changes[0].Location.Setter = `{"$imagepolicy": "flux-system:app"}`
+	press(c, "h")
+	if c.plan.Changes[0].Kind != model.Hold || c.mode != modeReview {
+		t.Errorf("after h: %+v in mode %d, notice %q", c.plan.Changes[0], c.mode, c.notice)
+	}
+	if !strings.Contains(strings.Join(c.plan.Warnings(c.world.Environments, c.grid.grid), "\n"), "held — Flux image automation (flux-system:app) will not write") {
+		t.Errorf("warnings: %q", c.plan.Warnings(c.world.Environments, c.grid.grid))
+	}
+	press(c, "h")
+	if c.plan.Changes[0].Kind != model.Rollback {
+		t.Errorf("h again did not undo the hold: %+v", c.plan.Changes[0])
+	}
+}

@@ -162,3 +162,15 @@ func TestPromoteAsAPullRequestBranch(t *testing.T) {
 		t.Error("main moved: a pull request leaves it alone")
 	}
 }
+
+func TestRollbackHoldNeedsAutomationToHoldAgainst(t *testing.T) {
+	w := demoWorld(t)
+	_, errOut, code := ferry(t, "rollback", "catalog", "--env", "prod-eu", "--repo", w.RepoDir, "--sources", "git", "--hold", "--dry-run")
+	if code == 0 || !strings.Contains(errOut, "--hold: no Flux image automation writes image catalog") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	_, errOut, code = ferry(t, "resume", "catalog", "--env", "prod-eu", "--repo", w.RepoDir, "--sources", "git", "--dry-run")
+	if code != 0 || !strings.Contains(errOut, "holds no image against automation") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

@@ -18,6 +18,7 @@ type rollbackFlags struct {
 	env   string
 	to    string
 	steps int
+	hold  bool
 }
 
 func newRollbackCmd() *cobra.Command {
@@ -44,8 +45,31 @@ the same change.`,
 	fs.StringVar(&f.env, "env", "", "the environment to roll back (required)")
 	fs.StringVar(&f.to, "to", "", "the version, tag or digest (or its prefix) from the history to go back to")
 	fs.IntVar(&f.steps, "steps", 1, "how many distinct artifacts back to go")
+	fs.BoolVar(&f.hold, "hold", false, "also hold the field against Flux image automation, so it stays rolled back (ferry resume lifts it)")
 	_ = cmd.MarkFlagRequired("env")
 	cmd.MarkFlagsMutuallyExclusive("to", "steps")
+	return cmd
+}
+
+func newResumeCmd() *cobra.Command {
+	var f releaseFlags
+	var env string
+	cmd := &cobra.Command{
+		Use:   "resume APP --env ENV",
+		Short: "Lift ferry's hold on a cell: Flux image automation writes the field again",
+		Example: `  ferry resume checkout --env prod-eu --reason "INC-1234 fixed in 2.7.2"
+  ferry resume checkout --env prod-eu --dry-run`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRelease(cmd, &f, func(_ context.Context, l *loaded) ([]model.Change, error) {
+				c, err := l.world.Grid().Resume(args[0], env, f.image)
+				return []model.Change{c}, err
+			})
+		},
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().StringVar(&env, "env", "", "the environment (required)")
+	_ = cmd.MarkFlagRequired("env")
 	return cmd
 }
 
@@ -72,6 +96,13 @@ func (f *rollbackFlags) change(ctx context.Context, l *loaded, app string) ([]mo
 	c, err := grid.Rollback(app, f.env, img.Name, to, version)
 	if err != nil {
 		return nil, err
+	}
+	if f.hold {
+		plan := model.Plan{Changes: []model.Change{c}}
+		if plan.ToggleHold() == 0 {
+			return nil, fmt.Errorf("--hold: no Flux image automation writes image %s of %s in %s, so nothing would undo the rollback", img.Name, app, f.env)
+		}
+		c = plan.Changes[0]
 	}
 	return []model.Change{c}, nil
 }

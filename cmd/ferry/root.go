@@ -35,6 +35,6 @@ status table instead.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd(),
-		newPromoteCmd(), newRollbackCmd(), newHistoryCmd())
+		newPromoteCmd(), newRollbackCmd(), newResumeCmd(), newHistoryCmd())
 	return root
 }

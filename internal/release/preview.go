@@ -104,8 +104,10 @@ func (r *Releaser) readBack(tree *repotree.Tree, applied *gitedit.Applied, plan 
 	}
 	after := r.Read(repotree.NewTree("", files))
 	byKey := map[model.ImageKey]model.ImageRef{}
+	held := map[model.ImageKey]bool{}
 	for _, d := range after.Declared {
-		byKey[model.ImageKey{App: d.App, Env: d.Env, Image: d.Name}] = d.Ref
+		k := model.ImageKey{App: d.App, Env: d.Env, Image: d.Name}
+		byKey[k], held[k] = d.Ref, d.Location.Held()
 	}
 	var out []string
 	for _, c := range plan.Changes {
@@ -117,6 +119,10 @@ func (r *Releaser) readBack(tree *repotree.Tree, applied *gitedit.Applied, plan 
 		switch {
 		case !ok:
 			out = append(out, fmt.Sprintf("%s in %s: after the edit the environment no longer declares image %s", c.App, c.Env, c.Image))
+		case c.Kind == model.Hold && !held[c.Key()]:
+			out = append(out, fmt.Sprintf("%s in %s: after the edit Flux image automation would still write the field", c.App, c.Env))
+		case c.Kind == model.Resume && held[c.Key()]:
+			out = append(out, fmt.Sprintf("%s in %s: after the edit the field is still held", c.App, c.Env))
 		case want.Tag != "" && got.Tag != want.Tag, want.Digest != "" && got.Digest != want.Digest, want.Digest == "" && got.Digest != "":
 			out = append(out, fmt.Sprintf("%s in %s: after the edit the environment declares %s, not the %s staged",
 				c.App, c.Env, got, refOf(c.To)))

@@ -65,7 +65,22 @@ func Apply(read func(path string) ([]byte, bool), decls []model.Declared, change
 			return nil, fmt.Errorf("%s in %s: the repo no longer declares image %s", c.App, c.Env, c.Image)
 		}
 		to := refOf(c.To)
+		if c.Kind == model.Resume || c.Kind == model.Hold {
+			data, _ := read(d.Location.File)
+			ms, err := markerSplices(data, d.Location, c.Kind == model.Hold)
+			if err != nil {
+				return nil, fmt.Errorf("%s in %s: %s: %w", c.App, c.Env, d.Location.File, err)
+			}
+			perFile[d.Location.File] = append(perFile[d.Location.File], ms...)
+			if c.Kind == model.Resume {
+				out.Written[c.Key()] = d.Ref
+				continue
+			}
+		}
 		switch {
+		case sameRef(d.Ref, to) && c.Kind == model.Hold:
+			out.Written[c.Key()] = d.Ref // held where it is
+			continue
 		case sameRef(d.Ref, to):
 			out.Unchanged = append(out.Unchanged, c)
 			continue

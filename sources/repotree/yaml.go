@@ -120,10 +120,12 @@ func Pos(n *yaml.Node) model.Position {
 	return model.Position{Line: n.Line, Column: n.Column}
 }
 
-var imagePolicy = regexp.MustCompile(`\{\s*"\$imagepolicy"\s*:\s*"([^"]+)"\s*\}`)
+// imagePolicy matches a Flux image-automation marker, and the inert form
+// a hold turns it into (model.HeldMarker), so a held field is still known.
+var imagePolicy = regexp.MustCompile(`\{\s*"\$(?:ferry-held-)?imagepolicy"\s*:\s*"([^"]+)"\s*\}`)
 
 // Setter returns a Flux image-automation marker on a scalar's line, such as
-// `{"$imagepolicy": "flux-system:search:tag"}`, or "".
+// `{"$imagepolicy": "flux-system:search:tag"}` (or its held form), or "".
 func Setter(n *yaml.Node) string {
 	if n == nil {
 		return ""
