@@ -75,6 +75,11 @@ type Location struct {
 	// (the Application's argocd-image-updater.argoproj.io/image-list, as
 	// "alias=repository:constraint"): it writes the image too.
 	Updater string
+	// UpdaterFile is the Application that carries the annotation;
+	// UpdaterHeld is true when it tells the updater to leave the image
+	// alone (<alias>.ignore-tags: "*", as a hold writes).
+	UpdaterFile string
+	UpdaterHeld bool
 	// FieldPaths names, per field of Fields (and the field a promotion adds
 	// when Line is 0), the values key written: "frontend.image.tag", or a
 	// tag-only key such as "imageVersion" that a chart's template reads.
@@ -161,8 +166,27 @@ const (
 	HeldMarker   = `"$ferry-held-imagepolicy"`
 )
 
-// Held reports whether ferry holds the field: its Flux marker is inert.
-func (l Location) Held() bool { return strings.Contains(l.Setter, HeldMarker) }
+// Held reports whether the field is held against image automation: its
+// Flux marker is inert, or Argo CD Image Updater is told to ignore it.
+func (l Location) Held() bool { return strings.Contains(l.Setter, HeldMarker) || l.UpdaterHeld }
 
 // Automated reports whether image automation writes the field now.
-func (l Location) Automated() bool { return (l.Setter != "" && !l.Held()) || l.Updater != "" }
+func (l Location) Automated() bool {
+	return (l.Setter != "" && !strings.Contains(l.Setter, HeldMarker)) || (l.Updater != "" && !l.UpdaterHeld)
+}
+
+// UpdaterAlias is the alias an Image Updater entry gives the image
+// ("api" in "api=ghcr.io/shop/api:~1.0"); per-image options need it.
+func (l Location) UpdaterAlias() string {
+	alias, _, found := strings.Cut(l.Updater, "=")
+	if !found {
+		return ""
+	}
+	return strings.TrimSpace(alias)
+}
+
+// IgnoreTagsAnnotation is the Application annotation that stops Argo CD
+// Image Updater from updating the image an alias names.
+func IgnoreTagsAnnotation(alias string) string {
+	return "argocd-image-updater.argoproj.io/" + alias + ".ignore-tags"
+}

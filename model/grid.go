@@ -51,6 +51,8 @@ type DeclaredJSON struct {
 	Inherited string    `json:"inherited,omitempty"`
 	Setter    string    `json:"setter,omitempty"`
 	Updater   string    `json:"updater,omitempty"`
+	// Held: ferry holds the image against image automation.
+	Held bool `json:"held,omitempty"`
 	// Branch is the environment branch that declares it ("" for the
 	// branch read); Next what its "-next" branch holds, not yet promoted.
 	Branch string `json:"branch,omitempty"`
@@ -64,7 +66,7 @@ func declaredJSON(d Declared) *DeclaredJSON {
 	return &DeclaredJSON{
 		Image: d.Ref.Repository, Tag: nullable(d.Ref.Tag), Digest: nullable(d.Ref.Digest),
 		File: d.Location.File, Line: d.Location.Line, Kind: d.Location.Kind,
-		Inherited: d.Inherited, Setter: d.Location.Setter, Updater: d.Location.Updater,
+		Inherited: d.Inherited, Setter: d.Location.Setter, Updater: d.Location.Updater, Held: d.Location.Held(),
 		Branch: d.Location.Branch, Next: d.NextName(), ReadOnly: d.ReadOnly, Note: d.Note,
 	}
 }

@@ -176,7 +176,7 @@ func (p *Plan) Trailers() []Trailer {
 			Trailer{"Ferry-From", pinnedName(c.From)},
 			Trailer{"Ferry-To", pinnedName(c.To)})
 		if c.Kind == Hold || c.Kind == Resume {
-			out = append(out, Trailer{"Ferry-Hold", policyOf(c.Location.Setter)})
+			out = append(out, Trailer{"Ferry-Hold", holdName(c.Location)})
 		}
 		if c.Reason != "" {
 			out = append(out, Trailer{"Ferry-Reason", c.Reason})
@@ -204,7 +204,7 @@ func (p *Plan) ToggleHold() int {
 	n := 0
 	for i, c := range p.Changes {
 		switch {
-		case c.Kind == Rollback && c.Location.Setter != "" && !c.Location.Held():
+		case c.Kind == Rollback && c.Location.Automated() && (c.Location.Setter != "" || c.Location.UpdaterAlias() != ""):
 			p.Changes[i].Kind = Hold
 		case c.Kind == Hold:
 			p.Changes[i].Kind = Rollback
@@ -214,6 +214,19 @@ func (p *Plan) ToggleHold() int {
 		n++
 	}
 	return n
+}
+
+// holdName names what a hold pauses: a Flux image policy, an Image
+// Updater alias.
+func holdName(l Location) string {
+	var names []string
+	if l.Setter != "" {
+		names = append(names, policyOf(l.Setter))
+	}
+	if l.Updater != "" {
+		names = append(names, "argocd-image-updater:"+l.UpdaterAlias())
+	}
+	return strings.Join(names, ", ")
 }
 
 // policyOf is the image policy a Flux marker names ("flux-system:web:tag").

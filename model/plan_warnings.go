@@ -17,7 +17,7 @@ func (p *Plan) Warnings(envs Environments, g *Grid) []string {
 		}
 		switch {
 		case ch.Kind == Hold:
-			out = append(out, fmt.Sprintf("%s in %s: held — Flux image automation (%s) will not write this field until it is resumed (H)", ch.App, ch.Env, policyOf(ch.Location.Setter)))
+			out = append(out, fmt.Sprintf("%s in %s: held — image automation (%s) will not write this field until it is resumed (H)", ch.App, ch.Env, holdName(ch.Location)))
 		case ch.Location.Held() && ch.Kind != Resume:
 			out = append(out, fmt.Sprintf("%s in %s is held against Flux image automation; it stays held", ch.App, ch.Env))
 		case ch.Location.Setter != "" && ch.Kind == Rollback:
@@ -25,8 +25,14 @@ func (p *Plan) Warnings(envs Environments, g *Grid) []string {
 		case ch.Location.Setter != "" && ch.Kind != Resume:
 			out = append(out, fmt.Sprintf("%s in %s: Flux image automation writes this field too (%s) and may undo the change", ch.App, ch.Env, ch.Location.Setter))
 		}
-		if ch.Location.Updater != "" {
-			out = append(out, fmt.Sprintf("%s in %s: Argo CD Image Updater follows this image (%s) and may undo the change", ch.App, ch.Env, ch.Location.Updater))
+		if l := ch.Location; l.Updater != "" && !l.UpdaterHeld && ch.Kind != Hold {
+			hint := ""
+			if ch.Kind == Rollback && l.UpdaterAlias() != "" {
+				hint = ": h holds it"
+			} else if ch.Kind == Rollback {
+				hint = ": give the image an alias in the image-list so ferry can hold it"
+			}
+			out = append(out, fmt.Sprintf("%s in %s: Argo CD Image Updater follows this image (%s) and may undo the change%s", ch.App, ch.Env, l.Updater, hint))
 		}
 		if ch.Kind == Promote && ch.FromEnv != "" && !slices.Contains(e.Upstream, ch.FromEnv) {
 			out = append(out, fmt.Sprintf("%s in %s: promoted from %s, which is not its upstream", ch.App, ch.Env, ch.FromEnv))

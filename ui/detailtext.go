@@ -132,14 +132,14 @@ func declaredLines(img model.ImageStatus, t *Theme) []string {
 	if d.Inherited != "" {
 		out = append(out, field(t, "inherits", Clean(d.Inherited)))
 	}
-	switch {
-	case strings.Contains(d.Setter, model.HeldMarker):
-		out = append(out, field(t, "held", HeldMark+" "+Clean(d.Setter)+t.Muted.Render(" (ferry holds it against Flux image automation; H resumes)")))
-	case d.Setter != "":
+	if d.Held {
+		out = append(out, field(t, "held", HeldMark+t.Muted.Render(" ferry holds it against image automation; H resumes")))
+	}
+	if d.Setter != "" && !strings.Contains(d.Setter, model.HeldMarker) {
 		out = append(out, field(t, "automated", Clean(d.Setter)+t.Muted.Render(" (Flux image automation writes it too)")))
 	}
 	if d.Updater != "" {
-		out = append(out, field(t, "automated", Clean(d.Updater)+t.Muted.Render(" (Argo CD Image Updater writes it too)")))
+		out = append(out, field(t, "automated", Clean(d.Updater)+t.Muted.Render(" (Argo CD Image Updater follows it)")))
 	}
 	if d.Branch != "" {
 		out = append(out, field(t, "branch", Clean(d.Branch)))

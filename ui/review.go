@@ -90,11 +90,11 @@ func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 func (c *Console) toggleHold() tea.Cmd {
 	n := c.plan.ToggleHold()
 	if n == 0 {
-		c.notice = "h: no staged rollback is of a field Flux image automation writes"
+		c.notice = "h: no staged rollback is of a field image automation (Flux, Argo CD Image Updater) writes"
 		return nil
 	}
 	save := c.savePlan()
-	c.notice = fmt.Sprintf("h: %d change(s) turned (a hold keeps Flux from undoing the rollback)", n)
+	c.notice = fmt.Sprintf("h: %d change(s) turned (a hold keeps image automation from undoing the rollback)", n)
 	return tea.Batch(save, c.openReview())
 }
 

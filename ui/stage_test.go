@@ -235,7 +235,7 @@ func TestHInTheReviewHoldsARollbackOfAnAutomatedField(t *testing.T) {
 	if c.plan.Changes[0].Kind != model.Hold || c.mode != modeReview {
 		t.Errorf("after h: %+v in mode %d, notice %q", c.plan.Changes[0], c.mode, c.notice)
 	}
-	if !strings.Contains(strings.Join(c.plan.Warnings(c.world.Environments, c.grid.grid), "\n"), "held — Flux image automation (flux-system:app) will not write") {
+	if !strings.Contains(strings.Join(c.plan.Warnings(c.world.Environments, c.grid.grid), "\n"), "held — image automation (flux-system:app) will not write") {
 		t.Errorf("warnings: %q", c.plan.Warnings(c.world.Environments, c.grid.grid))
 	}
 	press(c, "h")

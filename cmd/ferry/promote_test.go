@@ -166,7 +166,7 @@ func TestPromoteAsAPullRequestBranch(t *testing.T) {
 func TestRollbackHoldNeedsAutomationToHoldAgainst(t *testing.T) {
 	w := demoWorld(t)
 	_, errOut, code := ferry(t, "rollback", "catalog", "--env", "prod-eu", "--repo", w.RepoDir, "--sources", "git", "--hold", "--dry-run")
-	if code == 0 || !strings.Contains(errOut, "--hold: no Flux image automation writes image catalog") {
+	if code == 0 || !strings.Contains(errOut, "--hold: no image automation ferry can pause") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	_, errOut, code = ferry(t, "resume", "catalog", "--env", "prod-eu", "--repo", w.RepoDir, "--sources", "git", "--dry-run")

@@ -45,7 +45,7 @@ the same change.`,
 	fs.StringVar(&f.env, "env", "", "the environment to roll back (required)")
 	fs.StringVar(&f.to, "to", "", "the version, tag or digest (or its prefix) from the history to go back to")
 	fs.IntVar(&f.steps, "steps", 1, "how many distinct artifacts back to go")
-	fs.BoolVar(&f.hold, "hold", false, "also hold the field against Flux image automation, so it stays rolled back (ferry resume lifts it)")
+	fs.BoolVar(&f.hold, "hold", false, "also hold the field against image automation (Flux, Argo CD Image Updater), so it stays rolled back (ferry resume lifts it)")
 	_ = cmd.MarkFlagRequired("env")
 	cmd.MarkFlagsMutuallyExclusive("to", "steps")
 	return cmd
@@ -100,7 +100,7 @@ func (f *rollbackFlags) change(ctx context.Context, l *loaded, app string) ([]mo
 	if f.hold {
 		plan := model.Plan{Changes: []model.Change{c}}
 		if plan.ToggleHold() == 0 {
-			return nil, fmt.Errorf("--hold: no Flux image automation writes image %s of %s in %s, so nothing would undo the rollback", img.Name, app, f.env)
+			return nil, fmt.Errorf("--hold: no image automation ferry can pause (a Flux marker, an aliased Argo CD Image Updater entry) writes image %s of %s in %s", img.Name, app, f.env)
 		}
 		c = plan.Changes[0]
 	}

@@ -66,12 +66,9 @@ func Apply(read func(path string) ([]byte, bool), decls []model.Declared, change
 		}
 		to := refOf(c.To)
 		if c.Kind == model.Resume || c.Kind == model.Hold {
-			data, _ := read(d.Location.File)
-			ms, err := markerSplices(data, d.Location, c.Kind == model.Hold)
-			if err != nil {
-				return nil, fmt.Errorf("%s in %s: %s: %w", c.App, c.Env, d.Location.File, err)
+			if err := holdSplices(read, d.Location, c.Kind == model.Hold, perFile); err != nil {
+				return nil, fmt.Errorf("%s in %s: %w", c.App, c.Env, err)
 			}
-			perFile[d.Location.File] = append(perFile[d.Location.File], ms...)
 			if c.Kind == model.Resume {
 				out.Written[c.Key()] = d.Ref
 				continue

@@ -71,7 +71,7 @@ func (r *reader) readApplication(p string, doc *yaml.Node, pl placement) {
 	for _, s := range sources {
 		r.readArgoSource(a, s)
 	}
-	markUpdated(r.res.Declared[first:], repotree.Str(doc, "metadata", "annotations", imageListAnnotation))
+	markUpdated(r.res.Declared[first:], repotree.Get(doc, "metadata", "annotations"), p)
 }
 
 // imageListAnnotation lists the images Argo CD Image Updater follows for
@@ -80,7 +80,8 @@ const imageListAnnotation = "argocd-image-updater.argoproj.io/image-list"
 
 // markUpdated notes on each declaration the image-list entry that follows
 // its repository: a rollback there is undone unless it is held.
-func markUpdated(decls []model.Declared, list string) {
+func markUpdated(decls []model.Declared, annotations *yaml.Node, file string) {
+	list := repotree.Str(annotations, imageListAnnotation)
 	for _, entry := range strings.Split(list, ",") {
 		entry = strings.TrimSpace(entry)
 		if entry == "" {
@@ -92,8 +93,11 @@ func markUpdated(decls []model.Declared, list string) {
 		}
 		repo := imageRepository(image)
 		for i := range decls {
-			if decls[i].Ref.Repository == repo {
-				decls[i].Location.Updater = entry
+			if l := &decls[i].Location; decls[i].Ref.Repository == repo {
+				l.Updater, l.UpdaterFile = entry, file
+				if alias := l.UpdaterAlias(); alias != "" {
+					l.UpdaterHeld = repotree.Str(annotations, model.IgnoreTagsAnnotation(alias)) == "*"
+				}
 			}
 		}
 	}
