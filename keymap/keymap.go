@@ -100,7 +100,7 @@ func Default() *Map {
 		bind("grid", Resume, "stage: resume image automation on a held cell", "H"),
 		bind("grid", Review, "review the staged changes", "s"),
 		bind("review", Commit, "commit (and push) the staged changes", "c"),
-		bind("review", Hold, "hold the rollbacks against image automation (again: don't)", "h"),
+		bind("review", Hold, "hold rollbacks against image automation (toggles)", "h"),
 	}}
 }
 

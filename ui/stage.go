@@ -243,6 +243,7 @@ func (c *Console) rollbackChoices(m historyMsg) {
 				c.notice = "r: " + Clean(err.Error())
 				return nil
 			}
+			describe(&ch.To, c.world.Registry)
 			return c.stage([]model.Change{ch})
 		}}
 	c.back, c.mode = c.mode, modeChoose
@@ -260,6 +261,26 @@ func (c *Console) resume() tea.Cmd {
 		return nil
 	}
 	return c.stage([]model.Change{ch})
+}
+
+// describe completes an identity from what the registry said of its
+// digest this run: the source commit, so the review says what a rollback
+// takes out.
+func describe(id *model.Identity, reg map[string]model.RegistryFacts) {
+	for _, f := range reg {
+		if f.Digest == id.Digest && id.Digest != "" {
+			id.Revision, id.Source = firstOf(id.Revision, f.Revision), firstOf(id.Source, f.Source)
+			id.Version = firstOf(id.Version, f.Version)
+			return
+		}
+	}
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // unstage drops the cursor cell's staged changes.
