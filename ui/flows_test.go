@@ -16,6 +16,7 @@ import (
 	"github.com/ferryhq/ferry/internal/demo"
 	"github.com/ferryhq/ferry/internal/feed"
 	"github.com/ferryhq/ferry/internal/release"
+	"github.com/ferryhq/ferry/internal/uirelease"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/cluster"
 	"github.com/ferryhq/ferry/sources/gitops"
@@ -214,24 +215,6 @@ func TestNavigateFilterDetailAndFollowAPush(t *testing.T) {
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
 }
 
-// releaser commits through internal/release, as the wiring does.
-type releaser struct{ r *release.Releaser }
-
-func (r releaser) Preview(ctx context.Context, p model.Plan) (ui.Review, error) {
-	pv, err := r.r.Preview(ctx, p)
-	if err != nil {
-		return ui.Review{}, err
-	}
-	return ui.Review{Base: pv.Base, Diff: pv.Diff, Blocking: pv.Blocking, Notes: pv.Notes}, nil
-}
-
-func (r releaser) Commit(ctx context.Context, p model.Plan, m ui.CommitMessage) (ui.CommitResult, error) {
-	res, err := r.r.Commit(ctx, p, release.Message(m), gitwrite.Options{Push: true})
-	return ui.CommitResult{Commit: res.Commit, Branch: res.Branch, Pushed: res.Pushed, Notes: res.Notes}, err
-}
-
-func (releaser) Save(model.Plan) error { return nil }
-
 // TestStageReviewCommitAndWatchItRollOut is the release captain's flow on
 // the demo: stage a promotion with p, review the checked diff, commit (a
 // protected environment's name typed), and watch the demo's controller
@@ -240,7 +223,7 @@ func TestStageReviewCommitAndWatchItRollOut(t *testing.T) {
 	t.Setenv("GIT_AUTHOR_NAME", "captain")
 	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
 	f := startFlow(t, false, func(o *ui.Options, repo *gitops.Repo) {
-		o.Releaser = releaser{&release.Releaser{Repo: repo, Read: gitops.Read}}
+		o.Releaser = uirelease.Releaser{Rel: &release.Releaser{Repo: repo, Read: gitops.Read}, Write: gitwrite.Options{Push: true}}
 	})
 	f.see("registry ✓ 11", "↑ 4.2.0")
 	f.keys("/", "catal", "enter", "l", "l", "l", "p")

@@ -17,10 +17,12 @@ import (
 	"github.com/ferryhq/ferry/internal/demo"
 	"github.com/ferryhq/ferry/internal/feed"
 	"github.com/ferryhq/ferry/internal/planstore"
+	"github.com/ferryhq/ferry/internal/uirelease"
 	"github.com/ferryhq/ferry/internal/userconfig"
 	"github.com/ferryhq/ferry/keymap"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/gitops"
+	"github.com/ferryhq/ferry/sources/gitwrite"
 	"github.com/ferryhq/ferry/ui"
 )
 
@@ -74,7 +76,7 @@ func runConsole(cmd *cobra.Command, c *console) error {
 	store := c.planStore()
 	plan, restored := restorePlan(store, c.repo.repo)
 	o := ui.Options{Backend: fd, Keys: keys, Theme: theme, Title: c.title, Notes: append(notes, restored...),
-		OpenK9s: c.openK9s(), K9sOff: c.k9sOff, Releaser: consoleReleaser{rel: rel, store: store}, Plan: plan}
+		OpenK9s: c.openK9s(), K9sOff: c.k9sOff, Releaser: uirelease.Releaser{Rel: rel, Store: store, Write: gitwrite.Options{Push: true}}, Plan: plan}
 	restore, err := quietStderr()
 	if err != nil {
 		return err

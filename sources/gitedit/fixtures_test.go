@@ -1,13 +1,13 @@
 package gitedit
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/gitops"
 )
@@ -25,7 +25,7 @@ func TestEveryFixtureLayoutTakesAnEditAndReadsItBack(t *testing.T) {
 	to := model.ImageRef{Tag: "9.9.9", Digest: digestB}
 	edited := 0
 	for _, dir := range dirs {
-		files := readDir(t, filepath.Join(root, dir.Name()))
+		files := testrepo.Files(t, filepath.Join(root, dir.Name()))
 		res := gitops.Read(gitops.NewTree("fixture", files))
 		for _, d := range res.Declared {
 			if d.ReadOnly != "" || d.Location.Branch != "" || d.Ref.Tag == "" && d.Ref.Digest == "" {
@@ -100,24 +100,6 @@ func addedLines(before, after string) []string {
 		out = append(out, l)
 	}
 	return out
-}
-
-func readDir(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
 // inheritsItsImage are the declarations whose tag and digest come from a

@@ -2,12 +2,11 @@ package gitops
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/repotree"
 )
@@ -16,21 +15,7 @@ import (
 // reader would from a commit.
 func readFixture(t testing.TB, name string) *repotree.Tree {
 	t.Helper()
-	dir := filepath.Join("..", "..", "testdata", "repos", name)
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatalf("fixture %s: %v", name, err)
-	}
-	return repotree.NewTree("fixture", files)
+	return repotree.NewTree("fixture", testrepo.Files(t, filepath.Join("..", "..", "testdata", "repos", name)))
 }
 
 // cell is one declared image as the tests spell it.

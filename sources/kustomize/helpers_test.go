@@ -1,11 +1,9 @@
 package kustomize
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/sources/repotree"
 )
 
@@ -13,21 +11,5 @@ import (
 // would from a commit.
 func loadTreeDir(t testing.TB, dir string) *repotree.Tree {
 	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = data
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("reading fixture %s: %v", dir, err)
-	}
-	return repotree.NewTree("fixture", files)
+	return repotree.NewTree("fixture", testrepo.Files(t, dir))
 }
