@@ -32,13 +32,15 @@ type Resolver struct {
 	artifacts flight[artifact] // "host/repo@digest" lookups in flight
 
 	mu      sync.Mutex
-	clients map[string]*client // by registry host
-	gates   map[string]*gate   // by "host/repo"
+	clients map[string]*client     // by registry host
+	gates   map[string]*gate       // by "host/repo"
+	batches map[string]*tokenBatch // by "host/repo": repositories sharing a token
 }
 
 // client is everything ferry needs to talk to one registry.
 type client struct {
 	once   sync.Once
+	auth   authn.Authenticator
 	puller *remote.Puller
 	fault  *Fault      // the keychain failed: every reference on it fails alike
 	failed atomic.Bool // fault is set; Refresh asks the keychain again
@@ -63,6 +65,7 @@ func New(o Options) *Resolver {
 		cache:   newCacheStore(o.CacheDir, o.Logf),
 		clients: map[string]*client{},
 		gates:   map[string]*gate{},
+		batches: map[string]*tokenBatch{},
 	}
 	if o.Refresh {
 		r.cache.forgetTags() // what earlier runs wrote is not trusted; this one's answers are
@@ -81,6 +84,11 @@ func (r *Resolver) Refresh() {
 	r.pings.forgetFailures()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for key, b := range r.batches {
+		if b.exchanged() && b.puller == nil {
+			delete(r.batches, key) // a refused exchange may work now
+		}
+	}
 	for host, c := range r.clients {
 		if c.failed.Load() {
 			delete(r.clients, host)
@@ -113,22 +121,32 @@ func (r *Resolver) client(ctx context.Context, reg name.Registry) *client {
 	}
 	r.mu.Unlock()
 	c.once.Do(func() {
-		c.puller, c.fault = r.newPuller(ctx, reg)
+		c.auth, c.puller, c.fault = r.newPuller(ctx, reg)
 		c.failed.Store(c.fault != nil)
 	})
 	return c
 }
 
-func (r *Resolver) newPuller(ctx context.Context, reg name.Registry) (*remote.Puller, *Fault) {
+func (r *Resolver) newPuller(ctx context.Context, reg name.Registry) (authn.Authenticator, *remote.Puller, *Fault) {
 	host := reg.RegistryStr()
 	auth, err := authn.Resolve(ctx, r.opts.Keychain, reg)
 	if err != nil {
-		return nil, &Fault{Kind: FaultCredentials, Registry: host,
+		return nil, nil, &Fault{Kind: FaultCredentials, Registry: host,
 			Message: "registry " + host + ": cannot read credentials from the docker config or credential helper: " + redactError(err)}
 	}
-	p, err := remote.NewPuller(
+	p, err := remote.NewPuller(r.pullerOptions(auth, r.transport)...)
+	if err != nil {
+		return nil, nil, &Fault{Kind: FaultOther, Registry: host, Message: "registry " + host + ": " + redactError(err)}
+	}
+	return auth, p, nil
+}
+
+// pullerOptions are every puller's: ferry's transport, no retries of
+// go-containerregistry's own, ferry's page size and concurrency.
+func (r *Resolver) pullerOptions(auth authn.Authenticator, tr http.RoundTripper) []remote.Option {
+	return []remote.Option{
 		remote.WithAuth(auth),
-		remote.WithTransport(r.transport),
+		remote.WithTransport(tr),
 		// ferry retries itself (bounded, Retry-After aware, injectable clock).
 		remote.WithRetryStatusCodes(),
 		remote.WithRetryPredicate(func(error) bool { return false }),
@@ -137,11 +155,7 @@ func (r *Resolver) newPuller(ctx context.Context, reg name.Registry) (*remote.Pu
 		// blobs (labels) queue behind each other; ferry bounds its own work.
 		remote.WithJobs(r.opts.Concurrency),
 		remote.WithUserAgent("ferry"),
-	)
-	if err != nil {
-		return nil, &Fault{Kind: FaultOther, Registry: host, Message: "registry " + host + ": " + redactError(err)}
 	}
-	return p, nil
 }
 
 // Resolve returns facts and problems for the references, each distinct

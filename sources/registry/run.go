@@ -57,7 +57,7 @@ func (run *run) request(ctx context.Context, t target, object string, do func(*r
 	if f := run.r.blockedBy(t); f != nil {
 		return f // learnt while this request waited at the gate
 	}
-	if err := do(c.puller); err != nil {
+	if err := do(run.r.pullerFor(ctx, c, t)); err != nil {
 		f := run.fail(ctx, err, t, object)
 		if !f.registryWide() && !f.repositoryWide() && !f.callerGone {
 			g.open() // the repository answered: the credentials work

@@ -208,29 +208,37 @@ func classifyPath(r *http.Request) (repo, kind string) {
 	return "", r.Method + " other"
 }
 
+// serveToken grants, as the Docker token spec does, every scope asked that
+// the caller may read (a private repository is left out of the grant); the
+// token names the repositories it grants.
 func (tr *testRegistry) serveToken(w http.ResponseWriter, r *http.Request) {
-	repo, _ := classifyPath(r)
 	user, pass, _ := r.BasicAuth()
 	tr.mu.Lock()
-	tr.tokens[repo]++
-	private := tr.private[repo]
 	wantUser, wantPass := tr.user, tr.password
+	var granted []string
+	for _, scope := range r.URL.Query()["scope"] {
+		repo := strings.TrimSuffix(strings.TrimPrefix(scope, "repository:"), ":pull")
+		tr.tokens[repo]++
+		if !tr.private[repo] {
+			granted = append(granted, repo)
+		}
+	}
 	tr.mu.Unlock()
-	if private || (wantUser != "" && (user != wantUser || pass != wantPass)) {
+	if len(granted) == 0 || (wantUser != "" && (user != wantUser || pass != wantPass)) {
 		http.Error(w, `{"errors":[{"code":"UNAUTHORIZED","message":"access denied"}]}`, http.StatusUnauthorized)
 		return
 	}
-	_ = json.NewEncoder(w).Encode(map[string]string{"token": testToken + repo})
+	_ = json.NewEncoder(w).Encode(map[string]string{"token": testToken + "," + strings.Join(granted, ",") + ","})
 }
 
-// authorized accepts a token for exactly the repository requested; the
+// authorized accepts a token that grants the repository requested; the
 // ping needs no repository, any token will do.
 func (tr *testRegistry) authorized(r *http.Request, repo string) bool {
 	got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if repo == "" {
 		return strings.HasPrefix(got, testToken)
 	}
-	return got == testToken+repo
+	return strings.HasPrefix(got, testToken+",") && strings.Contains(got, ","+repo+",")
 }
 
 // serveTagPage adds the Link header for the next page, which the bare

@@ -38,6 +38,7 @@ func (r *Resolver) Stream(ctx context.Context, refs []model.ImageRef, emit func(
 	s := &stream{r: r, emit: emit, total: len(work), writeTurn: make(chan struct{}, flushWriters)}
 	s.reset()
 	if rest := s.answerKnown(ctx, work); len(rest) > 0 {
+		r.shareTokens(rest)
 		s.ask(ctx, rest)
 	}
 	if s.emitted == 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -338,5 +339,30 @@ func TestSameDigestIsFetchedOnce(t *testing.T) {
 	}
 	if blobs, byDigest := tr.count("GET blob"), tr.count("GET manifest")+tr.count("HEAD manifest")-tr.tagAsks(); blobs != 1 || byDigest != 0 {
 		t.Errorf("%d config blob GETs and %d manifest requests by digest, want 1 and 0 (%v)", blobs, byDigest, tr.snapshot())
+	}
+}
+
+// Sixty repositories on one registry cost two token exchanges (a batch
+// holds fifty), not sixty: the token is asked for every scope at once.
+func TestRepositoriesShareTokenExchanges(t *testing.T) {
+	tr := newTestRegistry(t)
+	var refs []model.ImageRef
+	for i := range 60 {
+		repo := fmt.Sprintf("team/svc%d", i)
+		tr.push(t, repo+":1", plainImage(t))
+		refs = append(refs, ref(tr.host+"/"+repo, "1", ""))
+	}
+	tr.private["team/svc7"] = true // left out of the grant, reported alone
+	tr.arm()
+	r := New(Options{CacheDir: "-", Insecure: func(string) bool { return true }, Keychain: &countingKeychain{}})
+	res := r.Resolve(context.Background(), refs)
+	if got := tr.count("token"); got > 3 {
+		t.Errorf("%d token exchanges for 60 repositories, want 2 (and 1 more for the private one alone)", got)
+	}
+	if len(res.Facts) != 59 {
+		t.Errorf("%d facts, want 59", len(res.Facts))
+	}
+	if p := res.Problems[tr.host+"/team/svc7:1"]; len(p) != 1 || !strings.Contains(p[0].Message, "not authorized to read team/svc7") {
+		t.Errorf("the private repository's problem: %v", p)
 	}
 }
