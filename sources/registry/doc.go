@@ -27,8 +27,8 @@
 // next ferry process.
 //
 // Few requests. Credentials are resolved once per registry, each registry
-// is pinged once, one remote.Puller per registry keeps one token per
-// repository, and references are deduped. A tag whose artifact is unknown
+// is pinged once, the repositories a Stream asks share token exchanges (one
+// token for up to 50 scopes, see tokens.go), and references are deduped. A tag whose artifact is unknown
 // is asked with one GET by tag, whose answer carries both the digest and the
 // manifest; a tag whose previous (or pinned) digest names a known artifact
 // is asked with HEAD, which Docker Hub does not count against its pull

@@ -17,7 +17,7 @@ import (
 
 // Resolver turns declared image references into registry facts. It is
 // meant to live as long as the console: it keeps one client per registry
-// (credentials asked once, one token exchange per repository) and remembers
+// (credentials asked once, token exchanges shared by up to 50 repositories) and remembers
 // what it learned (see Stream), so asking again about the same references
 // costs no request.
 type Resolver struct {
