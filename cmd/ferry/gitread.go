@@ -14,7 +14,13 @@ import (
 // readGit reads what every environment declares. Kustomize build results
 // are kept between runs in the XDG cache: a build costs milliseconds per
 // overlay, and most overlays do not change between two `ferry status`.
+//
+// Kustomize prints deprecation warnings straight to os.Stderr: descriptor 2
+// goes to the log while it reads, for every command that reads the repo.
 func readGit(tree *gitops.Tree, cache bool) *gitops.Result {
+	if restore, err := quietStderr(); err == nil {
+		defer restore()
+	}
 	if !cache {
 		res := gitops.Read(tree)
 		lastReading.Store(res)

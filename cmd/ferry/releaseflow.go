@@ -94,6 +94,10 @@ func runRelease(cmd *cobra.Command, f *releaseFlags, build func(context.Context,
 		return fmt.Errorf("--output %q: want text or json", f.output)
 	}
 	ctx := cmd.Context()
+	// Previews read the repo again (Kustomize writes warnings to fd 2).
+	if restore, err := quietStderr(); err == nil {
+		defer restore()
+	}
 	fd, rel, err := newFeed(ctx, &f.repoFlags, &f.sourceFlags, false)
 	if err != nil {
 		return err

@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/adrg/xdg"
 
 	"go.yaml.in/yaml/v3"
 
@@ -200,5 +204,22 @@ func TestInitWritesAConfigThatReadsBackTheSame(t *testing.T) {
 	}
 	if _, errOut, code := ferry(t, "init", "--repo", r.Dir); code != exitFailure || !strings.Contains(errOut, "--force") {
 		t.Errorf("second init must refuse without --force: exit %d, %q", code, errOut)
+	}
+}
+
+// Kustomize prints deprecation warnings straight to descriptor 2; ferry
+// sends it to its log while it reads, so they never reach the terminal
+// (the library no longer swaps os.Stderr itself, which raced the console).
+func TestKustomizeWarningsGoToTheLog(t *testing.T) {
+	repo := testrepo.FromDir(t, "../../testdata/repos/kustomize-patches") // uses patchesJson6902
+	logPath := filepath.Join(xdg.StateHome, "ferry", "ferry.log")
+	before, _ := os.ReadFile(logPath)
+	_, errOut, code := ferry(t, "status", "--repo", repo.Dir, "--sources", "git", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	after, _ := os.ReadFile(logPath)
+	if added := string(after[len(before):]); !strings.Contains(added, "deprecated") {
+		t.Errorf("the log did not get kustomize's deprecation warning; it got:\n%s", added)
 	}
 }

@@ -2,7 +2,6 @@ package kustomize
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"regexp"
 	"strings"
@@ -64,7 +63,7 @@ func Build(t *repotree.Tree, dir string) ([]Image, []model.Problem) {
 	key := c.inputKey(k)
 	r, ok := buildResults[key]
 	if !ok {
-		quietStderr(func() { r = c.build(k) })
+		r = c.build(k) // krusty's deprecation warnings go to fd 2, which the wiring sends to the log
 		rememberBuild(key, r)
 	}
 	return r.copy()
@@ -213,7 +212,7 @@ func (c *kustCache) walk(k *kustFile, visit func(*kustFile)) {
 	rec(k)
 }
 
-// run builds the overlay with krusty; callers silence os.Stderr.
+// run builds the overlay with krusty.
 func (c *kustCache) run(k *kustFile) (m resmap.ResMap, err error) {
 	if c.fs == nil {
 		c.fs = inMemory(c.tree, nil)
@@ -242,25 +241,6 @@ func inMemory(t *repotree.Tree, only map[string]bool) filesys.FileSystem {
 		_ = fs.WriteFile("/"+p, data)
 	}
 	return fs
-}
-
-// quietStderr runs fn with os.Stderr pointed at the null device: krusty
-// prints deprecation warnings ("'patchesStrategicMerge' is deprecated")
-// straight to os.Stderr, which would tear through the terminal UI. Callers
-// hold buildMu, so only one swaps it at a time.
-func quietStderr(fn func()) {
-	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		fn()
-		return
-	}
-	saved := os.Stderr
-	os.Stderr = null
-	defer func() {
-		os.Stderr = saved
-		null.Close()
-	}()
-	fn()
 }
 
 // buildProblem turns a krusty error into a problem on the kustomization.

@@ -2,8 +2,6 @@ package kustomize
 
 import (
 	"bytes"
-	"io"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -222,26 +220,6 @@ spec:
 	if len(problems) != 1 || problems[0].File != "envs/dev/api/deploy.yaml" || problems[0].Line != 10 ||
 		!strings.Contains(problems[0].Message, "invalid image reference") {
 		t.Errorf("problems = %+v, want an invalid reference at deploy.yaml:10", problems)
-	}
-}
-
-// krusty prints deprecation warnings straight to os.Stderr; none may reach
-// the terminal.
-func TestBuildOverlayWritesNothingToStderr(t *testing.T) {
-	ForgetBuilds()
-	tree := loadTreeDir(t, "../../testdata/repos/kustomize-patches")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := os.Stderr
-	os.Stderr = w
-	_, problems := Build(tree, "apps/web/overlays/staging") // uses patchesJson6902
-	os.Stderr = saved
-	w.Close()
-	out, _ := io.ReadAll(r)
-	if len(problems) > 0 || len(out) > 0 {
-		t.Errorf("problems %v; stderr got %q, want nothing", problems, out)
 	}
 }
 

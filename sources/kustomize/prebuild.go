@@ -54,20 +54,18 @@ func Prebuild(t *repotree.Tree, dirs []string) {
 	}
 	results := make([]buildResult, len(jobs))
 	var next atomic.Int64
-	quietStderr(func() {
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Go(func() {
-				// Each worker copies only the jobs' inputs, not the tree.
-				wc := newKustCache(t)
-				wc.fs = inMemory(t, inputs)
-				for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
-					results[i] = wc.build(wc.kust(jobs[i].dir))
-				}
-			})
-		}
-		wg.Wait()
-	})
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			// Each worker copies only the jobs' inputs, not the tree.
+			wc := newKustCache(t)
+			wc.fs = inMemory(t, inputs)
+			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+				results[i] = wc.build(wc.kust(jobs[i].dir))
+			}
+		})
+	}
+	wg.Wait()
 	for i, j := range jobs {
 		rememberBuild(j.key, results[i])
 	}
