@@ -36,6 +36,17 @@ func (r *Releaser) Commit(ctx context.Context, plan model.Plan, msg Message, o g
 	if o.Branch == "" && r.Ref != "" && r.Ref != "HEAD" {
 		o.Branch = r.Ref
 	}
+	// Where the plan writes: the branch read, or an environment's own.
+	first, err := r.PreviewAt(ctx, plan, "")
+	if err != nil {
+		return gitwrite.Result{}, err
+	}
+	if len(first.Blocking) > 0 {
+		return gitwrite.Result{}, &BlockedError{Problems: first.Blocking}
+	}
+	if first.Branch != "" {
+		o.Branch = first.Branch
+	}
 	return gitwrite.Commit(ctx, r.Repo, o, msg.text(plan), func(ctx context.Context, base string) (map[string][]byte, error) {
 		p, err := r.PreviewAt(ctx, plan, base)
 		if err != nil {

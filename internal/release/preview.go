@@ -33,7 +33,10 @@ type Releaser struct {
 
 // Preview is a plan applied to the repo's head, checked, as a diff.
 type Preview struct {
-	Base    string // the commit the edits apply to
+	Base string // the commit the edits apply to
+	// Branch is the environment branch the plan writes ("" for the
+	// branch read): Kargo's env/<name>, Git Flow's develop.
+	Branch  string
 	Applied *gitedit.Applied
 	Diff    string
 	// Blocking problems: the plan cannot be committed until they are gone.
@@ -42,24 +45,39 @@ type Preview struct {
 	Notes []string
 }
 
-// Preview applies the plan on the branch's head and checks the result.
+// Preview applies the plan on the head of the branch it writes and checks
+// the result.
 func (r *Releaser) Preview(ctx context.Context, plan model.Plan) (*Preview, error) {
-	return r.PreviewAt(ctx, plan, r.Ref)
+	return r.PreviewAt(ctx, plan, "")
 }
 
-// PreviewAt applies the plan on the commit rev names and checks the
-// result: a commit's every try is previewed again on the head it is made on.
+// PreviewAt applies the plan on the commit rev names ("" for the head of
+// the branch the plan writes) and checks the result: a commit's every try
+// is previewed again on the head it is made on.
 func (r *Releaser) PreviewAt(ctx context.Context, plan model.Plan, rev string) (*Preview, error) {
-	tree, err := r.Repo.Tree(rev)
+	read, err := r.Repo.Tree(r.Ref)
 	if err != nil {
 		return nil, err
 	}
-	p := &Preview{Base: tree.Commit}
-	decls := r.Read(tree).Declared
-	if p.Blocking = onOtherBranches(decls, plan); len(p.Blocking) > 0 {
-		return p, nil
+	decls := r.Read(read).Declared
+	branch, err := branchOf(decls, plan)
+	if err != nil {
+		return &Preview{Base: read.Commit, Blocking: []string{err.Error()}}, nil
 	}
-	applied, err := gitedit.Apply(tree.Read, decls, plan.Changes)
+	edit := read
+	switch {
+	case branch != "":
+		if edit, err = r.branchTree(firstNonEmpty(rev, branch)); err != nil {
+			return nil, err
+		}
+	case rev != "":
+		if read, err = r.Repo.Tree(rev); err != nil {
+			return nil, err
+		}
+		decls, edit = r.Read(read).Declared, read
+	}
+	p := &Preview{Base: edit.Commit, Branch: branch}
+	applied, err := gitedit.Apply(edit.Read, decls, plan.Changes)
 	if err != nil {
 		p.Blocking = append(p.Blocking, err.Error())
 		return p, nil
@@ -71,38 +89,69 @@ func (r *Releaser) PreviewAt(ctx context.Context, plan model.Plan, rev string) (
 			p.Notes = append(p.Notes, fmt.Sprintf("%s in %s: %s", c.App, c.Env, n))
 		}
 	}
-	p.Blocking = append(p.Blocking, r.readBack(tree, applied, plan)...)
+	p.Blocking = append(p.Blocking, r.readBack(read, edit, branch, applied, plan)...)
 	p.Blocking = append(p.Blocking, r.checkRegistry(ctx, plan)...)
 	return p, nil
 }
 
-// onOtherBranches refuses changes to environments whose manifests live on
-// a branch of their own (Kargo, gitops-promoter, Git Flow): a release is
-// one commit on one branch, and writing them on this one would be wrong.
-func onOtherBranches(decls []model.Declared, plan model.Plan) []string {
-	var out []string
+// branchOf is the one branch a plan writes: "" when its environments are
+// on the branch read, the environment branch otherwise. A release is one
+// commit on one branch, so a plan over several is refused.
+func branchOf(decls []model.Declared, plan model.Plan) (string, error) {
+	branches := map[string]bool{}
 	for _, c := range plan.Changes {
 		for _, d := range decls {
-			if d.App == c.App && d.Env == c.Env && d.Name == c.Image && d.Location.Branch != "" {
-				out = append(out, fmt.Sprintf("%s in %s is declared on branch %s: ferry does not commit to environment branches yet; promote it there with the pipeline that renders that branch",
-					c.App, c.Env, d.Location.Branch))
+			if d.App == c.App && d.Env == c.Env && d.Name == c.Image {
+				branches[d.Location.Branch] = true
 			}
 		}
 	}
-	return out
+	if len(branches) > 1 {
+		var names []string
+		for b := range branches {
+			names = append(names, firstNonEmpty(b, "the branch read"))
+		}
+		slices.Sort(names)
+		return "", fmt.Errorf("the staged changes write %s: a release is one commit on one branch, so stage them one branch at a time", strings.Join(names, " and "))
+	}
+	for b := range branches {
+		return b, nil
+	}
+	return "", nil
+}
+
+// branchTree reads an environment branch: the local one, else origin's.
+func (r *Releaser) branchTree(rev string) (*repotree.Tree, error) {
+	t, err := r.Repo.Tree(rev)
+	if err == nil {
+		return t, nil
+	}
+	if remote, rerr := r.Repo.Tree("refs/remotes/origin/" + rev); rerr == nil {
+		return remote, nil
+	}
+	return nil, err
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // readBack reads the edited tree as discovery does: every change must
 // declare exactly its new reference there.
-func (r *Releaser) readBack(tree *repotree.Tree, applied *gitedit.Applied, plan model.Plan) []string {
-	files := map[string][]byte{}
-	for _, p := range tree.Paths() {
-		files[p], _ = tree.Read(p)
+func (r *Releaser) readBack(read, edit *repotree.Tree, branch string, applied *gitedit.Applied, plan model.Plan) []string {
+	edited := withEdits(edit, applied)
+	if branch != "" {
+		// The branch read again as the reading finds it: through its refs.
+		shown := *read
+		shown.Refs = editedRefs{Refs: read.Refs, branch: branch, tree: edited}
+		edited = &shown
 	}
-	for f, data := range applied.Files() {
-		files[f] = data
-	}
-	after := r.Read(repotree.NewTree("", files))
+	after := r.Read(edited)
 	byKey := map[model.ImageKey]model.ImageRef{}
 	held := map[model.ImageKey]bool{}
 	for _, d := range after.Declared {
@@ -129,6 +178,35 @@ func (r *Releaser) readBack(tree *repotree.Tree, applied *gitedit.Applied, plan 
 		}
 	}
 	return out
+}
+
+// withEdits is the tree with the edited files in place.
+func withEdits(t *repotree.Tree, applied *gitedit.Applied) *repotree.Tree {
+	files := map[string][]byte{}
+	for _, p := range t.Paths() {
+		files[p], _ = t.Read(p)
+	}
+	for f, data := range applied.Files() {
+		files[f] = data
+	}
+	out := repotree.NewTree(t.Commit, files)
+	out.Refs = t.Refs
+	return out
+}
+
+// editedRefs shows the edited tree for one branch, the repository's own
+// for the others.
+type editedRefs struct {
+	repotree.Refs
+	branch string
+	tree   *repotree.Tree
+}
+
+func (e editedRefs) Tree(ref string) (*repotree.Tree, error) {
+	if ref == e.branch {
+		return e.tree, nil
+	}
+	return e.Refs.Tree(ref)
 }
 
 // checkRegistry asks the registry for every digest to be written: it must

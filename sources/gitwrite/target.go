@@ -60,6 +60,9 @@ func newTarget(repo *gitops.Repo, o Options) (*target, error) {
 			}
 		}
 		t.checkedOut = repo.Root != "" && onBranch && head.Target() == t.branch
+		if err := t.trackOrigin(r); err != nil {
+			return err
+		}
 		if err := t.findRemote(r, o.Push); err != nil {
 			return err
 		}
@@ -71,6 +74,30 @@ func newTarget(repo *gitops.Repo, o Options) (*target, error) {
 		return nil
 	})
 	return t, err
+}
+
+// trackOrigin makes a local branch of an environment branch known only as
+// origin's (refs/remotes/origin/env/prod), tracking it, as git checkout
+// would: the commit goes on it and is pushed back there.
+func (t *target) trackOrigin(r *git.Repository) error {
+	if _, err := r.Reference(t.base, false); err == nil || t.repo.Root == "" {
+		return nil
+	}
+	remote, err := r.Reference(plumbing.NewRemoteReferenceName("origin", t.base.Short()), true)
+	if err != nil {
+		return nil // newTarget says the branch is missing
+	}
+	if err := r.Storer.SetReference(plumbing.NewHashReference(t.base, remote.Hash())); err != nil {
+		return err
+	}
+	cfg, err := r.Config()
+	if err != nil {
+		return err
+	}
+	name := t.base.Short()
+	cfg.Branches[name] = &config.Branch{Name: name, Remote: "origin", Merge: t.base}
+	t.note("made local branch " + name + " from origin/" + name)
+	return r.SetConfig(cfg)
 }
 
 // findRemote learns where branch is pushed.
