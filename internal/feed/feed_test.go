@@ -8,9 +8,11 @@ import (
 
 	"github.com/ferryhq/ferry/internal/demo"
 	"github.com/ferryhq/ferry/internal/feed"
+	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/cluster"
 	"github.com/ferryhq/ferry/sources/gitops"
+	"github.com/ferryhq/ferry/sources/gitwrite"
 	"github.com/ferryhq/ferry/sources/registry"
 )
 
@@ -211,5 +213,40 @@ func TestDrainGivesUpOnASilentCluster(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no problem on the silent cluster's column: %+v", got.Problems)
+	}
+}
+
+// An environment on a branch of its own (Kargo's env/prod) changes when
+// that branch moves, though the branch read does not: the feed reads again.
+func TestLiveFeedFollowsAnEnvironmentBranch(t *testing.T) {
+	deployment := func(image string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: " + image + "\n"
+	}
+	r := testrepo.FromDir(t, t.TempDir())
+	r.Write("kargo/stages.yaml", "apiVersion: kargo.akuity.io/v1alpha1\nkind: Stage\nmetadata: {name: prod}\nspec:\n  requestedFreight: [{origin: {kind: Warehouse, name: web}, sources: {direct: true}}]\n")
+	r.Commit("stages")
+	r.CommitOnBranch("env/prod", map[string]string{"web/deployment.yaml": deployment("ghcr.io/acme/web:1.0.0")})
+	repo, err := gitops.Open(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	updates := run(t, feed.Options{Git: &feed.RepoGit{Repo: repo, Declarations: gitops.Read, PollInterval: time.Millisecond}, Live: true})
+	world := &model.World{}
+	declares := func(tag string) bool {
+		c := world.Grid().Cell("web", "prod")
+		return c != nil && len(c.Images) == 1 && c.Images[0].Declared != nil && c.Images[0].Declared.Tag != nil && *c.Images[0].Declared.Tag == tag
+	}
+	for !declares("1.0.0") {
+		world.Apply(next(t, updates))
+	}
+	// Committed the way ferry commits: HEAD and its branch never move.
+	promote := func(context.Context, string) (map[string][]byte, error) {
+		return map[string][]byte{"web/deployment.yaml": []byte(deployment("ghcr.io/acme/web:1.1.0"))}, nil
+	}
+	if _, err := gitwrite.Commit(context.Background(), repo, gitwrite.Options{Branch: "env/prod"}, "promote web 1.1.0 to prod", promote); err != nil {
+		t.Fatal(err)
+	}
+	for !declares("1.1.0") {
+		world.Apply(next(t, updates))
 	}
 }

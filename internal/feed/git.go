@@ -56,7 +56,8 @@ func (g *RepoGit) Read(ctx context.Context) (Reading, error) {
 	return reading, nil
 }
 
-// Moved polls the branch of a local repo, and fetches a clone every
+// Moved polls the branches of a local repo (the one read, and any other:
+// an environment may live on its own), and fetches a clone every
 // FetchInterval. A work tree read with uncommitted changes moves only when
 // the user asks for a refresh.
 func (g *RepoGit) Moved(ctx context.Context, head string) bool {
@@ -74,6 +75,9 @@ func (g *RepoGit) Moved(ctx context.Context, head string) bool {
 			every = 30 * time.Second
 		}
 	}
+	// Environments may live on branches of their own: any branch moving
+	// is a new reading.
+	refs := g.Repo.RefsSignature()
 	for ctxutil.Sleep(ctx, every) == nil {
 		if g.Repo.IsClone() {
 			if err := g.Repo.Fetch(ctx); err != nil {
@@ -82,7 +86,7 @@ func (g *RepoGit) Moved(ctx context.Context, head string) bool {
 			}
 		}
 		now, err := g.Repo.Resolve(g.Ref)
-		if err == nil && now != head {
+		if (err == nil && now != head) || g.Repo.RefsSignature() != refs {
 			return true
 		}
 	}

@@ -2,8 +2,12 @@ package gitops
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/go-git/go-billy/v5"
@@ -87,4 +91,25 @@ func (r *Repo) lock() (unlock func()) {
 	mu := m.(*sync.Mutex)
 	mu.Lock()
 	return mu.Unlock
+}
+
+// RefsSignature sums every branch head, local and remote-tracking: it
+// changes when any branch moves, so a console follows the environments
+// that live on branches of their own, not only the branch it reads.
+func (r *Repo) RefsSignature() string {
+	defer r.lock()()
+	refs, err := r.git.References()
+	if err != nil {
+		return ""
+	}
+	var lines []string
+	_ = refs.ForEach(func(ref *plumbing.Reference) error {
+		if n := ref.Name(); n.IsBranch() || n.IsRemote() {
+			lines = append(lines, n.String()+" "+ref.Hash().String())
+		}
+		return nil
+	})
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return hex.EncodeToString(sum[:8])
 }
