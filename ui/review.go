@@ -176,7 +176,7 @@ func reviewText(p model.Plan, envs model.Environments, g *model.Grid, rv *Review
 		var lines []string
 		for _, ch := range p.Changes {
 			if ch.Env == env {
-				lines = append(lines, fmt.Sprintf("  %-8s %s %s: %s → %s", ch.Kind, Clean(ch.App), Clean(ch.Image),
+				lines = append(lines, fmt.Sprintf("  %-8s %s: %s → %s", ch.Kind, Clean(imageOf(ch)),
 					Clean(describeIdentity(ch.From)), t.Artifact(ch.To.Digest).Render(Clean(describeIdentity(ch.To)))))
 				if s := shipping(ch); s != "" {
 					lines = append(lines, t.Muted.Render("           "+Clean(s)))
@@ -229,6 +229,15 @@ func reviewResult(rv *Review, t *Theme) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// imageOf names the change's image: the app, and the image when the app
+// has one of another name ("checkout/api").
+func imageOf(ch model.Change) string {
+	if ch.Image == "" || ch.Image == ch.App {
+		return ch.App
+	}
+	return ch.App + "/" + ch.Image
 }
 
 // shipping names the source commits a change brings in (or takes out, for
