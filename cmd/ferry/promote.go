@@ -74,6 +74,9 @@ func (f *promoteFlags) changes(ctx context.Context, l *loaded, apps []string) ([
 	}
 	var out []model.Change
 	for _, app := range apps {
+		if err := knownApp(grid, app); err != nil {
+			return nil, err
+		}
 		cs, err := f.appChanges(ctx, l, grid, app, from)
 		if err != nil {
 			return nil, err
@@ -122,4 +125,16 @@ func pickImage(cell *model.Cell, name string) (model.ImageStatus, error) {
 		return model.ImageStatus{}, fmt.Errorf("it has %d images (%s): choose one with --image", len(names), strings.Join(names, ", "))
 	}
 	return model.ImageStatus{}, fmt.Errorf("no image %q (have %s)", name, strings.Join(names, ", "))
+}
+
+// knownApp says plainly when an app name matches no row.
+func knownApp(g *model.Grid, app string) error {
+	names := make([]string, 0, len(g.Apps))
+	for _, r := range g.Apps {
+		if r.Name == app {
+			return nil
+		}
+		names = append(names, r.Name)
+	}
+	return fmt.Errorf("no app %q in this repo (have %s)", app, strings.Join(names, ", "))
 }

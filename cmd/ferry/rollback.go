@@ -130,6 +130,9 @@ func cellOf(g *model.Grid, w *model.World, app, env string) (*model.Cell, error)
 	if _, ok := w.Environments.Get(env); !ok {
 		return nil, fmt.Errorf("--env %q: no such environment (have %s)", env, strings.Join(w.Environments.Names(), ", "))
 	}
+	if err := knownApp(g, app); err != nil {
+		return nil, err
+	}
 	cell := g.Cell(app, env)
 	if cell == nil || len(cell.Images) == 0 {
 		return nil, fmt.Errorf("%s declares no image in %s", app, env)
