@@ -23,10 +23,10 @@ import (
 type Git interface {
 	// Read reads what the repo declares now.
 	Read(ctx context.Context) (Reading, error)
-	// Moved blocks until the repo holds a commit other than head (a new
-	// commit on the branch, or one a fetch brought), or ctx ends; it
-	// reports whether it moved.
-	Moved(ctx context.Context, head string) bool
+	// Moved blocks until the repo holds something other than what the
+	// reading read (a new commit on its branch or on any other, or one a
+	// fetch brought), or ctx ends; it reports whether it moved.
+	Moved(ctx context.Context, since Reading) bool
 	// History lists the changes of one cell's declarations, newest first.
 	History(ctx context.Context, head string, decls []model.Declared) ([]model.HistoryEntry, error)
 }
@@ -40,6 +40,9 @@ type Reading struct {
 	// Applied answers whether a controller's revision contains the commit
 	// that last changed a cell's declaration; nil when Git cannot tell.
 	Applied func(app, env, revision string) bool
+	// Refs is where every branch was when the reading began (opaque):
+	// environments may live on branches of their own.
+	Refs string
 }
 
 // Registry answers what references are.

@@ -30,6 +30,7 @@ type RepoGit struct {
 // Read reads the tree the flags name and what it declares.
 func (g *RepoGit) Read(ctx context.Context) (Reading, error) {
 	start := time.Now()
+	refs := g.Repo.RefsSignature() // before the tree: a branch moving after it is a new reading
 	var (
 		tree *gitops.Tree
 		err  error
@@ -49,6 +50,7 @@ func (g *RepoGit) Read(ctx context.Context) (Reading, error) {
 			Problems: res.Problems, Commit: tree.Commit, Took: time.Since(start),
 		},
 		Config: res.Config,
+		Refs:   refs,
 	}
 	if g.Applied != nil {
 		reading.Applied = g.Applied(tree, res.Declared)
@@ -60,7 +62,7 @@ func (g *RepoGit) Read(ctx context.Context) (Reading, error) {
 // an environment may live on its own), and fetches a clone every
 // FetchInterval. A work tree read with uncommitted changes moves only when
 // the user asks for a refresh.
-func (g *RepoGit) Moved(ctx context.Context, head string) bool {
+func (g *RepoGit) Moved(ctx context.Context, since Reading) bool {
 	if g.Worktree {
 		<-ctx.Done()
 		return false
@@ -75,9 +77,6 @@ func (g *RepoGit) Moved(ctx context.Context, head string) bool {
 			every = 30 * time.Second
 		}
 	}
-	// Environments may live on branches of their own: any branch moving
-	// is a new reading.
-	refs := g.Repo.RefsSignature()
 	for ctxutil.Sleep(ctx, every) == nil {
 		if g.Repo.IsClone() {
 			if err := g.Repo.Fetch(ctx); err != nil {
@@ -86,7 +85,7 @@ func (g *RepoGit) Moved(ctx context.Context, head string) bool {
 			}
 		}
 		now, err := g.Repo.Resolve(g.Ref)
-		if (err == nil && now != head) || g.Repo.RefsSignature() != refs {
+		if (err == nil && now != since.Update.Commit) || g.Repo.RefsSignature() != since.Refs {
 			return true
 		}
 	}

@@ -90,7 +90,7 @@ func (r *run) read() error {
 	reading, err := r.f.opts.Git.Read(r.ctx)
 	if err != nil {
 		r.send(model.GitFailed{Problem: model.Problem{Source: model.SourceGit, Message: err.Error()}})
-		r.follow(r.head())
+		r.follow(r.lastReading())
 		return err
 	}
 	r.f.mu.Lock()
@@ -102,19 +102,20 @@ func (r *run) read() error {
 		r.setTargets(reading)
 	}
 	if r.f.opts.Live {
-		r.follow(reading.Update.Commit)
+		r.follow(reading)
 	}
 	return nil
 }
 
-func (r *run) head() string {
+// lastReading is the latest reading that worked: a failed read follows from it.
+func (r *run) lastReading() Reading {
 	r.f.mu.Lock()
 	defer r.f.mu.Unlock()
-	return r.f.reading.Update.Commit
+	return r.f.reading
 }
 
-// follow watches the branch for a commit other than head.
-func (r *run) follow(head string) {
+// follow watches the repo for anything other than what the reading read.
+func (r *run) follow(since Reading) {
 	if !r.f.opts.Live {
 		return
 	}
@@ -124,7 +125,7 @@ func (r *run) follow(head string) {
 	ctx, stop := context.WithCancel(r.ctx)
 	r.stopFollowing = stop
 	r.wg.Go(func() {
-		if r.f.opts.Git.Moved(ctx, head) {
+		if r.f.opts.Git.Moved(ctx, since) {
 			select {
 			case r.moved <- struct{}{}:
 			default:
