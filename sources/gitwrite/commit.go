@@ -67,10 +67,7 @@ func Commit(ctx context.Context, repo *gitops.Repo, o Options, message string, e
 		return Result{}, err
 	}
 	res := Result{Branch: t.branch.Short(), Notes: t.notes}
-	base, err := t.head()
-	if err != nil {
-		return res, err
-	}
+	base := t.prev // the first try starts where the branch is
 	tries := o.Tries
 	if tries == 0 {
 		tries = 3

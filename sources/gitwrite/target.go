@@ -150,9 +150,6 @@ func (t *target) note(notes ...string) {
 
 func (t *target) pushes() bool { return t.remote != "" }
 
-// head is the commit the first try starts from.
-func (t *target) head() (plumbing.Hash, error) { return t.prev, nil }
-
 // move points branch at `to`, provided it is still at `from`, and brings
 // the work tree along when it shows branch. A file the move would change
 // that has uncommitted edits stops it before anything moves.
