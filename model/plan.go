@@ -135,7 +135,10 @@ func onlyKey(m map[string]bool) string {
 }
 
 // Trailer is one `Key: value` line at the end of a commit message.
-type Trailer struct{ Key, Value string }
+type Trailer struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
 
 // Body lists each change from → to, one line each, with the reason when
 // one was given.

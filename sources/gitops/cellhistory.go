@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -28,6 +29,19 @@ const cellHistoryDepth = 20000
 // and remembers subtree lookups by tree hash, so unchanged folders cost a map
 // access and a second question about the same history costs little.
 func (r *Repo) CellHistory(ctx context.Context, head string, decls []model.Declared, limit int) ([]model.HistoryEntry, error) {
+	return r.walkChanges(ctx, head, decls, limit, nil)
+}
+
+// Timeline returns every change of the given declarations (any cells) on
+// the first-parent line from head made since the given time, newest first:
+// what entered each environment and when. It walks as CellHistory does.
+func (r *Repo) Timeline(ctx context.Context, head string, decls []model.Declared, since time.Time) ([]model.HistoryEntry, error) {
+	return r.walkChanges(ctx, head, decls, 0, func(c *object.Commit) bool { return c.Committer.When.Before(since) })
+}
+
+// walkChanges walks the first-parent line from head until stop says so
+// (nil: to the root), collecting the changes of decls' references.
+func (r *Repo) walkChanges(ctx context.Context, head string, decls []model.Declared, limit int, stop func(*object.Commit) bool) ([]model.HistoryEntry, error) {
 	defer r.lock()()
 	c, err := r.git.CommitObject(plumbing.NewHash(head))
 	if err != nil {
@@ -38,6 +52,9 @@ func (r *Repo) CellHistory(ctx context.Context, head string, decls []model.Decla
 	for depth := 0; depth < cellHistoryDepth && (limit <= 0 || len(out) < limit); depth++ {
 		if depth%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if stop != nil && stop(c) {
+			break
 		}
 		parent, perr := c.Parent(0)
 		for _, f := range files {
@@ -92,10 +109,32 @@ func (r *Repo) changesIn(c *object.Commit, file string, before, now plumbing.Has
 		}
 		out = append(out, model.HistoryEntry{
 			Commit: c.Hash.String(), When: c.Committer.When, Author: c.Author.Name,
-			Subject: firstLine(c.Message), Image: d.Name, File: file, From: from, To: to,
+			Subject: firstLine(c.Message), App: d.App, Env: d.Env, Image: d.Name, File: file, From: from, To: to,
+			Committer: committerIfOther(c), Merged: len(c.ParentHashes) > 1, Trailers: r.trailersOf(c),
 		})
 	}
 	return out
+}
+
+// trailersOf reads a commit's Ferry-* trailers; a merge that has none
+// carries those of the branch it merged (ferry's commit on a pull-request
+// branch, merged with the forge's button).
+func (r *Repo) trailersOf(c *object.Commit) []model.Trailer {
+	t := model.ParseTrailers(c.Message)
+	if len(t) == 0 && len(c.ParentHashes) > 1 {
+		if merged, err := r.git.CommitObject(c.ParentHashes[1]); err == nil {
+			t = model.ParseTrailers(merged.Message)
+		}
+	}
+	return t
+}
+
+// committerIfOther names the committer when not the author.
+func committerIfOther(c *object.Commit) string {
+	if c.Committer.Name == c.Author.Name && c.Committer.Email == c.Author.Email {
+		return ""
+	}
+	return c.Committer.Name
 }
 
 func firstLine(s string) string {
