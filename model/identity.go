@@ -8,9 +8,9 @@ import (
 // ImageRef is an image reference as written in Git or in a pod spec, split
 // into its parts. Repository never carries a tag or a digest.
 type ImageRef struct {
-	Repository string // e.g. "registry.example.org/shop/search-api"
-	Tag        string // "" when the reference names no tag
-	Digest     string // "sha256:…", "" when the reference pins no digest
+	Repository string `json:"repository"`       // e.g. "registry.example.org/shop/search-api"
+	Tag        string `json:"tag,omitempty"`    // "" when the reference names no tag
+	Digest     string `json:"digest,omitempty"` // "sha256:…", "" when the reference pins no digest
 }
 
 // String renders the reference the way a container runtime accepts it.

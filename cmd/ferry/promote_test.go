@@ -174,3 +174,40 @@ func TestRollbackHoldNeedsAutomationToHoldAgainst(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// ferry log: what entered an environment lately, with the promotion's
+// trailers; an empty window is [] in JSON, never null.
+func TestLogShowsThePromotionWithItsReason(t *testing.T) {
+	w := demoWorld(t)
+	out, errOut, code := ferry(t, "log", "--repo", w.RepoDir, "--env", "prod-us", "-o", "json")
+	if code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("before: exit %d, %q %s", code, out, errOut)
+	}
+	if _, errOut, code := ferry(t, "promote", "catalog", "--to", "prod-us", "--repo", w.RepoDir, "--sources", "git", "--yes", "--reason", "INC-8"); code != 0 {
+		t.Fatalf("promote: exit %d: %s", code, errOut)
+	}
+	out, errOut, code = ferry(t, "log", "--repo", w.RepoDir, "--env", "prod-us", "-o", "json")
+	var entries []model.HistoryEntry
+	if err := json.Unmarshal([]byte(out), &entries); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v: %s %s", code, err, out, errOut)
+	}
+	if len(entries) != 1 || entries[0].App != "catalog" || entries[0].To.Tag != "4.3.0" || entries[0].From.Tag != "4.2.0" {
+		t.Fatalf("entries = %+v", entries)
+	}
+	reason := ""
+	for _, tr := range entries[0].Trailers {
+		if tr.Key == "Ferry-Reason" {
+			reason = tr.Value
+		}
+	}
+	if reason != "INC-8" {
+		t.Errorf("trailers %+v, want Ferry-Reason INC-8", entries[0].Trailers)
+	}
+	out, _, _ = ferry(t, "log", "--repo", w.RepoDir, "--since", "87600h") // the seeded history is dated early 2026
+	if !strings.Contains(out, "Promote checkout 2.6.0 to prod-us") || !strings.Contains(out, "(INC-8)") {
+		t.Errorf("the timeline lacks the seeded history or the reason:\n%s", out)
+	}
+	if _, errOut, code := ferry(t, "log", "--repo", w.RepoDir, "--env", "nowhere"); code == 0 || !strings.Contains(errOut, `--env "nowhere": no such environment`) {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+}

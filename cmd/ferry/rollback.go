@@ -194,21 +194,46 @@ func runHistory(cmd *cobra.Command, f *historyFlags, app string) error {
 	if f.output == "json" {
 		return printJSON(cmd.OutOrStdout(), entries)
 	}
-	printHistory(cmd.OutOrStdout(), entries)
+	printHistory(cmd.OutOrStdout(), entries, false)
 	return nil
 }
 
-func printHistory(w io.Writer, entries []model.HistoryEntry) {
+// printHistory lists history entries; withCell adds each one's
+// environment and app (the timeline, over many cells).
+func printHistory(w io.Writer, entries []model.HistoryEntry, withCell bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WHEN\tCOMMIT\tIMAGE\tDECLARED\tSUBJECT")
+	cell := ""
+	if withCell {
+		cell = "ENV\tAPP\t"
+	}
+	fmt.Fprintln(tw, "WHEN\t"+cell+"IMAGE\tFROM\tTO\tCOMMIT\tAUTHOR\tSUBJECT")
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.When.Format("2006-01-02 15:04"), model.ShortRevision(e.Commit),
-			ui.Clean(e.Image), ui.Clean(refName(e.To)), ui.Clean(e.Subject))
+		if withCell {
+			cell = ui.Clean(e.Env) + "\t" + ui.Clean(e.App) + "\t"
+		}
+		subject := e.Subject
+		if reason := trailer(e.Trailers, "Ferry-Reason"); reason != "" {
+			subject += " (" + reason + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t%s\n", e.When.Local().Format("2006-01-02 15:04"), cell, ui.Clean(e.Image),
+			ui.Clean(refName(e.From)), ui.Clean(refName(e.To)), model.ShortRevision(e.Commit), ui.Clean(e.Author), ui.Clean(subject))
 	}
 	tw.Flush()
 }
 
+func trailer(ts []model.Trailer, key string) string {
+	for _, t := range ts {
+		if t.Key == key {
+			return t.Value
+		}
+	}
+	return ""
+}
+
 func refName(r model.ImageRef) string {
+	if r.IsZero() {
+		return "–"
+	}
 	s := r.Tag
 	if r.Digest != "" {
 		s += "@" + model.ShortDigest(r.Digest)
