@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,7 @@ func (r *Repo) walkChanges(ctx context.Context, head string, decls []model.Decla
 		return nil, fmt.Errorf("repo %s: commit %s: %w", r.Origin, head, err)
 	}
 	files := historyFiles(decls)
+	trie := newPathTrie(files)
 	var out []model.HistoryEntry
 	for depth := 0; depth < cellHistoryDepth && (limit <= 0 || len(out) < limit); depth++ {
 		if depth%256 == 0 && ctx.Err() != nil {
@@ -57,16 +59,13 @@ func (r *Repo) walkChanges(ctx context.Context, head string, decls []model.Decla
 			break
 		}
 		parent, perr := c.Parent(0)
-		for _, f := range files {
-			now := r.pathHash(c.TreeHash, f)
-			before := plumbing.ZeroHash
-			if perr == nil {
-				before = r.pathHash(parent.TreeHash, f)
-			}
-			if now == before {
-				continue
-			}
-			out = append(out, r.changesIn(c, f, before, now, decls)...)
+		parentTree := plumbing.ZeroHash
+		if perr == nil {
+			parentTree = parent.TreeHash
+		}
+		for _, i := range r.changedFiles(c.TreeHash, parentTree, trie, nil) {
+			f := files[i]
+			out = append(out, r.changesIn(c, f, r.pathHash(parentTree, f), r.pathHash(c.TreeHash, f), decls)...)
 		}
 		if perr != nil {
 			break
@@ -77,6 +76,60 @@ func (r *Repo) walkChanges(ctx context.Context, head string, decls []model.Decla
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// pathTrie holds the files a walk watches, folder by folder, so one
+// comparison of two folders' hashes settles every file below them.
+type pathTrie struct {
+	children map[string]*pathTrie
+	file     int // index in the watched files, -1 for a folder
+}
+
+func newPathTrie(files []string) *pathTrie {
+	root := &pathTrie{children: map[string]*pathTrie{}, file: -1}
+	for i, f := range files {
+		n := root
+		for _, name := range strings.Split(f, "/") {
+			next := n.children[name]
+			if next == nil {
+				next = &pathTrie{children: map[string]*pathTrie{}, file: -1}
+				n.children[name] = next
+			}
+			n = next
+		}
+		n.file = i
+	}
+	return root
+}
+
+// changedFiles appends the indexes of the watched files whose content
+// differs between two trees, in the order they were given.
+func (r *Repo) changedFiles(a, b plumbing.Hash, t *pathTrie, out []int) []int {
+	if a == b {
+		return out
+	}
+	for name, child := range t.children {
+		ha, hb := r.childHash(a, name), r.childHash(b, name)
+		if ha == hb {
+			continue
+		}
+		if child.file >= 0 {
+			out = append(out, child.file)
+		}
+		if len(child.children) > 0 {
+			out = r.changedFiles(ha, hb, child, out)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// childHash is one entry of a tree (zero for the zero tree), cached.
+func (r *Repo) childHash(tree plumbing.Hash, name string) plumbing.Hash {
+	if tree == plumbing.ZeroHash {
+		return tree
+	}
+	return r.entry(r.historyCache(), tree, name)
 }
 
 // historyFiles are the files whose changes change the cell: where each
@@ -158,6 +211,7 @@ type historyCache struct {
 	mu      sync.Mutex
 	entries map[treeEntryKey]plumbing.Hash
 	refs    map[plumbing.Hash][]foundRef
+	raw     map[plumbing.Hash][]byte // the latest trees read, see rawTree
 }
 
 type treeEntryKey struct {
@@ -168,8 +222,11 @@ type treeEntryKey struct {
 var historyCaches sync.Map // *Repo → *historyCache
 
 func (r *Repo) historyCache() *historyCache {
+	if c, ok := historyCaches.Load(r); ok {
+		return c.(*historyCache) // without building a new one to throw away
+	}
 	c, _ := historyCaches.LoadOrStore(r, &historyCache{
-		entries: map[treeEntryKey]plumbing.Hash{}, refs: map[plumbing.Hash][]foundRef{},
+		entries: map[treeEntryKey]plumbing.Hash{}, refs: map[plumbing.Hash][]foundRef{}, raw: map[plumbing.Hash][]byte{},
 	})
 	return c.(*historyCache)
 }
@@ -179,41 +236,66 @@ func (r *Repo) historyCache() *historyCache {
 func (r *Repo) pathHash(tree plumbing.Hash, path string) plumbing.Hash {
 	hc := r.historyCache()
 	h := tree
-	for _, name := range strings.Split(path, "/") {
-		key := treeEntryKey{h, name}
-		hc.mu.Lock()
-		next, ok := hc.entries[key]
-		hc.mu.Unlock()
-		if !ok {
-			next = r.lookupEntry(h, name)
-			hc.mu.Lock()
-			hc.entries[key] = next
-			hc.mu.Unlock()
+	for name := range strings.SplitSeq(path, "/") {
+		if h = r.entry(hc, h, name); h == plumbing.ZeroHash {
+			return h
 		}
-		if next == plumbing.ZeroHash {
-			return next
-		}
-		h = next
 	}
 	return h
 }
 
+// entry is one entry of a tree (zero when absent), cached.
+func (r *Repo) entry(hc *historyCache, tree plumbing.Hash, name string) plumbing.Hash {
+	key := treeEntryKey{tree, name}
+	hc.mu.Lock()
+	next, ok := hc.entries[key]
+	hc.mu.Unlock()
+	if !ok {
+		next = r.lookupEntry(tree, name)
+		hc.mu.Lock()
+		hc.entries[key] = next
+		hc.mu.Unlock()
+	}
+	return next
+}
+
 func (r *Repo) lookupEntry(tree plumbing.Hash, name string) plumbing.Hash {
+	return scanTree(r.rawTree(tree), name)
+}
+
+// rawTree reads a tree object's bytes, keeping the latest few: a walk asks
+// one new tree about many names (every app folder of an environment).
+func (r *Repo) rawTree(tree plumbing.Hash) []byte {
+	hc := r.historyCache()
+	hc.mu.Lock()
+	raw, ok := hc.raw[tree]
+	hc.mu.Unlock()
+	if ok {
+		return raw
+	}
 	obj, err := r.git.Storer.EncodedObject(plumbing.TreeObject, tree)
 	if err != nil {
-		return plumbing.ZeroHash
+		return nil
 	}
 	rd, err := obj.Reader()
 	if err != nil {
-		return plumbing.ZeroHash
+		return nil
 	}
 	defer rd.Close()
-	raw, err := io.ReadAll(rd)
-	if err != nil {
-		return plumbing.ZeroHash
+	if raw, err = io.ReadAll(rd); err != nil {
+		return nil
 	}
-	return scanTree(raw, name)
+	hc.mu.Lock()
+	if len(hc.raw) >= rawTreesKept {
+		clear(hc.raw) // the walk moves on; older trees are rarely asked again
+	}
+	hc.raw[tree] = raw
+	hc.mu.Unlock()
+	return raw
 }
+
+// rawTreesKept bounds rawTree's memory.
+const rawTreesKept = 256
 
 // scanTree finds one entry in a raw tree object ("<mode> <name>\0<hash>"
 // repeated) without decoding the others: decoding whole trees was most of
