@@ -45,6 +45,7 @@ const (
 	Commit        Action = "commit"
 	Hold          Action = "hold"
 	Resume        Action = "resume"
+	Timeline      Action = "timeline"
 )
 
 // Binding is one key binding and the action it triggers.
@@ -99,6 +100,7 @@ func Default() *Map {
 		bind("grid", Unstage, "unstage the cell", "u"),
 		bind("grid", Resume, "stage: resume image automation on a held cell", "H"),
 		bind("grid", Review, "review the staged changes", "s"),
+		bind("grid", Timeline, "timeline: what entered each environment, newest first", "t"),
 		bind("review", Commit, "commit (and push) the staged changes", "c"),
 		bind("review", Hold, "hold rollbacks against image automation (toggles)", "h"),
 	}}

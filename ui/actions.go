@@ -67,6 +67,8 @@ func (c *Console) do(a keymap.Action) tea.Cmd {
 		return c.unstage()
 	case keymap.Resume:
 		return c.resume()
+	case keymap.Timeline:
+		return c.timeline()
 	case keymap.Review:
 		return c.openReview()
 	}

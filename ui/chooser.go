@@ -23,6 +23,10 @@ func (ch *chooser) Update(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 		ch.sel = max(ch.sel-1, 0)
 	case "down", "j":
 		ch.sel = min(ch.sel+1, len(ch.options)-1)
+	case "pgup":
+		ch.sel = max(ch.sel-10, 0)
+	case "pgdown":
+		ch.sel = min(ch.sel+10, len(ch.options)-1)
 	case "enter":
 		return true, ch.pick(ch.sel)
 	case "esc", "q":
@@ -31,13 +35,17 @@ func (ch *chooser) Update(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 	return false, nil
 }
 
-func (ch *chooser) View(t *Theme, width int) string {
+// View shows the title and the options that fit in height lines, the
+// selection always among them.
+func (ch *chooser) View(t *Theme, width, height int) string {
 	lines := []string{t.Title.Render(Clean(ch.title)) + t.Muted.Render("  ↑/↓ choose · enter stages · esc cancels"), ""}
-	for i, o := range ch.options {
+	room := max(height-len(lines), 1)
+	first := max(0, min(ch.sel-room/2, len(ch.options)-room))
+	for i := first; i < len(ch.options) && i < first+room; i++ {
 		if i == ch.sel {
-			lines = append(lines, t.Selected.Render(pad("▸ "+o, min(width, 100))))
+			lines = append(lines, t.Selected.Render(pad("▸ "+ch.options[i], min(width, 120))))
 		} else {
-			lines = append(lines, "  "+o)
+			lines = append(lines, "  "+ch.options[i])
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -64,6 +64,7 @@ type Console struct {
 	plan        model.Plan
 	rollbackFor model.CellKey // the cell whose history a rollback waits for
 	rollbackTag int
+	timelineTag int // the timeline request the console waits for
 
 	mode, back    mode // back: where esc from help returns
 	view          IdentityView
@@ -128,6 +129,8 @@ func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else if c.detail.Answer(msg) {
 			c.refreshDetail()
 		}
+	case timelineMsg:
+		c.timelineChoices(msg)
 	case previewMsg:
 		if msg.tag == c.review.tag {
 			c.review.review, c.review.err = &msg.review, msg.err

@@ -245,6 +245,8 @@ func TestStageReviewCommitAndWatchItRollOut(t *testing.T) {
 	if h, _ := head.Head(); h == f.w.Head {
 		t.Error("the remote's branch did not move")
 	}
-	f.keys("q")
+	f.keys("esc", "t") // the timeline has the commit on top
+	f.see("timeline, newest first", "▸ ", "prod-us    catalog", "promote catalog 4.3.0 to prod-us")
+	f.keys("esc", "q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
 }

@@ -15,6 +15,9 @@ type Backend interface {
 	Refresh()
 	// History lists the changes of one cell's declarations, newest first.
 	History(ctx context.Context, k model.CellKey) ([]model.HistoryEntry, error)
+	// Timeline lists the newest changes of what every environment
+	// declares, at most limit.
+	Timeline(ctx context.Context, limit int) ([]model.HistoryEntry, error)
 }
 
 // K9sTarget is the workload k9s opens on.

@@ -243,3 +243,30 @@ func TestHInTheReviewHoldsARollbackOfAnAutomatedField(t *testing.T) {
 		t.Errorf("h again did not undo the hold: %+v", c.plan.Changes[0])
 	}
 }
+
+func TestTimelineStagesARollbackToWhatRanBefore(t *testing.T) {
+	c, b, _ := newConsole(t, 5, 2)
+	c.o.Releaser = &fakeReleaser{}
+	press(c, "j")
+	k := selected(t, c)
+	now := c.grid.grid.Cell(k.App, k.Env).Images[0]
+	before := model.ImageRef{Repository: now.Facts.Declared.Ref.Repository, Tag: "0.9.0", Digest: fakeDigest(9, 9)}
+	b.timeline = []model.HistoryEntry{
+		{Commit: "c4c4c4c4", App: k.App, Env: k.Env, Image: now.Name, Subject: "promote", Author: "dana",
+			From: before, To: now.Facts.Declared.Ref, Trailers: []model.Trailer{{Key: "Ferry-Reason", Value: "INC-1"}}},
+		{Commit: "c1c1c1c1", App: k.App, Env: k.Env, Image: now.Name, Subject: "bootstrap", To: before},
+	}
+	c.Update(press(c, "t")())
+	if c.mode != modeChoose || len(c.chooser.options) != 2 || !strings.Contains(c.chooser.options[0], "(INC-1)") {
+		t.Fatalf("mode %d, chooser %+v, notice %q", c.mode, c.chooser, c.notice)
+	}
+	press(c, "j", "enter") // the bootstrap: nothing ran before it
+	if !c.plan.Empty() || !strings.Contains(c.notice, "nothing ran before it") {
+		t.Errorf("plan %+v, notice %q", c.plan.Changes, c.notice)
+	}
+	c.Update(press(c, "t")())
+	press(c, "enter")
+	if len(c.plan.Changes) != 1 || c.plan.Changes[0].Kind != model.Rollback || c.plan.Changes[0].To.Digest != before.Digest {
+		t.Errorf("plan = %+v, want a rollback to %s", c.plan.Changes, before)
+	}
+}

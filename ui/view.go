@@ -43,7 +43,7 @@ func (c *Console) body() string {
 	case modePalette:
 		return fit(c.palette.View(c.theme, c.width), c.width)
 	case modeChoose:
-		return fit(c.chooser.View(c.theme, c.width), c.width)
+		return fit(c.chooser.View(c.theme, c.width, max(c.height-4, 1)), c.width)
 	case modeReview:
 		return c.review.View()
 	}

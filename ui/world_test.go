@@ -66,6 +66,7 @@ type fakeBackend struct {
 	refreshes int
 	asked     []model.CellKey
 	history   map[model.CellKey][]model.HistoryEntry
+	timeline  []model.HistoryEntry
 }
 
 func (b *fakeBackend) Refresh() {
@@ -79,6 +80,12 @@ func (b *fakeBackend) History(_ context.Context, k model.CellKey) ([]model.Histo
 	defer b.mu.Unlock()
 	b.asked = append(b.asked, k)
 	return b.history[k], nil
+}
+
+func (b *fakeBackend) Timeline(context.Context, int) ([]model.HistoryEntry, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.timeline, nil
 }
 
 // clock is a settable time for change marks.

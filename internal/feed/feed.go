@@ -29,6 +29,8 @@ type Git interface {
 	Moved(ctx context.Context, since Reading) bool
 	// History lists the changes of one cell's declarations, newest first.
 	History(ctx context.Context, head string, decls []model.Declared) ([]model.HistoryEntry, error)
+	// Timeline lists the newest changes of any declarations, at most limit.
+	Timeline(ctx context.Context, head string, decls []model.Declared, limit int) ([]model.HistoryEntry, error)
 }
 
 // Reading is one reading of the repo.
@@ -124,6 +126,18 @@ func (f *Feed) History(ctx context.Context, k model.CellKey) ([]model.HistoryEnt
 		return []model.HistoryEntry{}, nil
 	}
 	return f.opts.Git.History(ctx, r.Update.Commit, decls)
+}
+
+// Timeline lists the newest changes of what every environment declares
+// (at most limit), over the latest reading.
+func (f *Feed) Timeline(ctx context.Context, limit int) ([]model.HistoryEntry, error) {
+	f.mu.Lock()
+	r := f.reading
+	f.mu.Unlock()
+	if len(r.Update.Declared) == 0 {
+		return []model.HistoryEntry{}, nil
+	}
+	return f.opts.Git.Timeline(ctx, r.Update.Commit, r.Update.Declared, limit)
 }
 
 // Config returns ferry.yaml of the latest reading (an empty one before).

@@ -104,6 +104,12 @@ func (g *RepoGit) History(ctx context.Context, head string, decls []model.Declar
 	return g.Repo.CellHistory(ctx, head, decls, 0)
 }
 
+// Timeline walks the first-parent line from head until it has limit
+// changes.
+func (g *RepoGit) Timeline(ctx context.Context, head string, decls []model.Declared, limit int) ([]model.HistoryEntry, error) {
+	return g.Repo.CellHistory(ctx, head, decls, limit)
+}
+
 func (g *RepoGit) logf(format string, args ...any) {
 	if g.Logf != nil {
 		g.Logf(format, args...)

@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferryhq/ferry/model"
+)
+
+// timelineLength is how many changes the timeline shows: an incident's
+// "what changed lately, and what ran before" fits in far fewer.
+const timelineLength = 200
+
+type timelineMsg struct {
+	tag     int
+	entries []model.HistoryEntry
+	err     error
+}
+
+// timeline asks, off the UI goroutine, for the newest changes of what
+// every environment declares.
+func (c *Console) timeline() tea.Cmd {
+	c.histTag++
+	c.timelineTag = c.histTag
+	c.notice = "reading what entered each environment…"
+	b, tag := c.o.Backend, c.histTag
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		entries, err := b.Timeline(ctx, timelineLength)
+		return timelineMsg{tag: tag, entries: entries, err: err}
+	}
+}
+
+// timelineChoices lists the changes, newest first; picking one stages a
+// rollback of its cell to what ran before it.
+func (c *Console) timelineChoices(m timelineMsg) {
+	if m.tag != c.timelineTag {
+		return // an older request
+	}
+	c.timelineTag = 0
+	switch {
+	case m.err != nil:
+		c.notice = "t: cannot read the history: " + Clean(m.err.Error())
+		return
+	case len(m.entries) == 0:
+		c.notice = "t: the repo's history holds no change of what an environment declares"
+		return
+	}
+	options := make([]string, len(m.entries))
+	for i, e := range m.entries {
+		options[i] = timelineLine(e)
+	}
+	entries := m.entries
+	c.notice = ""
+	c.chooser = &chooser{title: "timeline, newest first — enter stages a rollback of that cell to what ran before",
+		options: options, pick: func(i int) tea.Cmd { return c.rollbackTo(entries[i]) }}
+	c.back, c.mode = modeGrid, modeChoose
+}
+
+// rollbackTo stages a rollback of the entry's cell to what ran before it.
+func (c *Console) rollbackTo(e model.HistoryEntry) tea.Cmd {
+	if e.From.IsZero() {
+		c.notice = fmt.Sprintf("t: %s came into %s with that commit: nothing ran before it", Clean(e.App), Clean(e.Env))
+		return nil
+	}
+	ch, err := c.grid.grid.Rollback(e.App, e.Env, e.Image, e.From, versions(c.world.Registry)[e.From.Digest])
+	if err != nil {
+		c.notice = "t: " + Clean(err.Error())
+		return nil
+	}
+	describe(&ch.To, c.world.Registry)
+	return c.stage([]model.Change{ch})
+}
+
+// timelineLine is one change: when, where, from → to, who, why.
+func timelineLine(e model.HistoryEntry) string {
+	subject := e.Subject
+	for _, t := range e.Trailers {
+		if t.Key == "Ferry-Reason" {
+			subject += " (" + t.Value + ")"
+		}
+	}
+	via := ""
+	if e.Merged {
+		via = " ⇢PR"
+	}
+	return fmt.Sprintf("%s  %-10s %-16s %s → %s  %s%s  %s", e.When.Local().Format("2006-01-02 15:04"), Clean(e.Env), Clean(e.App),
+		shortRef(e.From), shortRef(e.To), Clean(e.Author), via, Clean(subject))
+}
+
+// shortRef names an artifact in few columns: its tag, else its digest.
+func shortRef(r model.ImageRef) string {
+	switch {
+	case r.IsZero():
+		return "–"
+	case r.Tag != "":
+		return Clean(r.Tag)
+	}
+	return model.ShortDigest(r.Digest)
+}
