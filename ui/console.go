@@ -65,6 +65,7 @@ type Console struct {
 	rollbackFor model.CellKey // the cell whose history a rollback waits for
 	rollbackTag int
 	timelineTag int // the timeline request the console waits for
+	tagsTag     int // the tag listing a promotion by hand waits for
 
 	mode, back    mode // back: where esc from help returns
 	view          IdentityView
@@ -131,6 +132,8 @@ func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case timelineMsg:
 		c.timelineChoices(msg)
+	case tagsMsg:
+		c.anyChoices(msg)
 	case previewMsg:
 		if msg.tag == c.review.tag {
 			c.review.review, c.review.err = &msg.review, msg.err

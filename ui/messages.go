@@ -18,6 +18,8 @@ type Backend interface {
 	// Timeline lists the newest changes of what every environment
 	// declares, at most limit.
 	Timeline(ctx context.Context, limit int) ([]model.HistoryEntry, error)
+	// Tags lists a repository's tags in the registry, newest first.
+	Tags(ctx context.Context, repository string) ([]string, error)
 }
 
 // K9sTarget is the workload k9s opens on.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -98,71 +96,6 @@ func (c *Console) promote() tea.Cmd {
 		pick: func(i int) tea.Cmd { return c.promoteFrom(k, env.Upstream[i]) }}
 	c.back, c.mode = c.mode, modeChoose
 	return nil
-}
-
-// promoteAny offers what else the cell could declare, when upstream has
-// nothing new: any other environment's artifact, or any version of the
-// image this run learnt from the registry.
-func (c *Console) promoteAny(k model.CellKey, why string) tea.Cmd {
-	g := c.grid.grid
-	var options []string
-	var picks []func() ([]model.Change, error)
-	for _, e := range c.world.Environments.Names() {
-		if cs, err := g.Promotion(k.App, k.Env, e); err == nil {
-			options = append(options, fmt.Sprintf("from %-12s %s", Clean(e), refText(refOf(cs[0].To))))
-			picks = append(picks, func() ([]model.Change, error) { return cs, nil })
-		}
-	}
-	cell := g.Cell(k.App, k.Env)
-	for _, img := range cell.Images {
-		for _, v := range knownVersions(c.world.Registry, img) {
-			options = append(options, fmt.Sprintf("version %-9s %s", Clean(v.Tag), refText(v)))
-			picks = append(picks, func() ([]model.Change, error) {
-				ch, err := g.Pin(model.Promote, k.App, k.Env, img.Name, v, v.Tag)
-				return []model.Change{ch}, err
-			})
-		}
-	}
-	if len(options) == 0 {
-		c.notice = "p: " + Clean(why) + ", and no other environment or known version differs"
-		return nil
-	}
-	c.chooser = &chooser{title: why + "; promote " + k.App + " in " + k.Env + " to", options: options,
-		pick: func(i int) tea.Cmd {
-			cs, err := picks[i]()
-			if err != nil {
-				c.notice = "p: " + Clean(err.Error())
-				return nil
-			}
-			return c.stage(cs)
-		}}
-	c.back, c.mode = c.mode, modeChoose
-	return nil
-}
-
-// knownVersions are the tags of an image's repository the registry
-// described in this run, other than the one declared, each with its digest.
-func knownVersions(reg map[string]model.RegistryFacts, img model.ImageStatus) []model.ImageRef {
-	d := img.Facts.Declared
-	if d == nil {
-		return nil
-	}
-	prefix := d.Ref.Repository + ":"
-	var out []model.ImageRef
-	for key, f := range reg {
-		tag, ok := strings.CutPrefix(key, prefix)
-		if !ok || strings.Contains(tag, "@") || f.Digest == "" || tag == d.Ref.Tag {
-			continue
-		}
-		out = append(out, model.ImageRef{Repository: d.Ref.Repository, Tag: tag, Digest: f.Digest})
-	}
-	slices.SortFunc(out, func(a, b model.ImageRef) int {
-		if c, ok := model.CompareVersions(b.Tag, a.Tag); ok && c != 0 {
-			return c
-		}
-		return strings.Compare(b.Tag, a.Tag)
-	})
-	return out
 }
 
 func refOf(i model.Identity) model.ImageRef {

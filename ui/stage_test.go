@@ -183,7 +183,7 @@ func TestRollbackPicksAnEarlierArtifactFromHistory(t *testing.T) {
 }
 
 func TestPromotingAnUpToDateCellOffersTheOtherEnvironments(t *testing.T) {
-	c, _, _ := newConsole(t, 10, 5)
+	c, b, _ := newConsole(t, 10, 5)
 	c.o.Releaser = &fakeReleaser{}
 	behindCell(t, c)
 	behind := selected(t, c)
@@ -193,7 +193,9 @@ func TestPromotingAnUpToDateCellOffersTheOtherEnvironments(t *testing.T) {
 		press(c, "h")
 	}
 	first := selected(t, c) // the first environment: nothing is upstream of it
-	press(c, "p")
+	repo := c.grid.grid.Cell(first.App, first.Env).Images[0].Facts.Declared.Ref.Repository
+	b.tags = map[string][]string{repo: {"2.0.0", "1.9.0"}}
+	c.Update(press(c, "p")())
 	if c.mode != modeChoose {
 		t.Fatalf("p on %s staged %+v, notice %q: want a chooser", first.Env, c.plan.Changes, c.notice)
 	}
@@ -208,6 +210,16 @@ func TestPromotingAnUpToDateCellOffersTheOtherEnvironments(t *testing.T) {
 	want := c.grid.grid.Cell(other.App, other.Env).Images[0].Facts.DeclaredDigest()
 	if len(c.plan.Changes) != 1 || c.plan.Changes[0].Env != first.Env || c.plan.Changes[0].To.Digest != want {
 		t.Errorf("plan = %+v, want %s pinned to %s's %s", c.plan.Changes, first.Env, other.Env, want)
+	}
+	c.Update(press(c, "p")()) // again: the registry's tags are offered too
+	tag := slices.IndexFunc(c.chooser.options, func(o string) bool { return strings.HasPrefix(o, "version 2.0.0 ") })
+	if tag < 0 {
+		t.Fatalf("options %q lack the registry's 2.0.0", c.chooser.options)
+	}
+	c.chooser.sel = tag
+	press(c, "enter")
+	if ch := c.plan.Changes[0]; ch.To.Tag != "2.0.0" || ch.To.Version != "2.0.0" {
+		t.Errorf("staged %+v, want 2.0.0 (its digest asked by the review)", ch.To)
 	}
 }
 

@@ -67,6 +67,7 @@ type fakeBackend struct {
 	asked     []model.CellKey
 	history   map[model.CellKey][]model.HistoryEntry
 	timeline  []model.HistoryEntry
+	tags      map[string][]string
 }
 
 func (b *fakeBackend) Refresh() {
@@ -86,6 +87,12 @@ func (b *fakeBackend) Timeline(context.Context, int) ([]model.HistoryEntry, erro
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.timeline, nil
+}
+
+func (b *fakeBackend) Tags(_ context.Context, repository string) ([]string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.tags[repository], nil
 }
 
 // clock is a settable time for change marks.

@@ -54,6 +54,8 @@ type Registry interface {
 	Stream(ctx context.Context, refs []model.ImageRef, emit func(model.RegistryUpdate))
 	// Refresh forgets answers that can change (tags, failures).
 	Refresh()
+	// Tags lists a repository's tags, newest first.
+	Tags(ctx context.Context, repository string) ([]string, error)
 }
 
 // Clusters follows what the clusters run for changing targets.
@@ -138,6 +140,15 @@ func (f *Feed) Timeline(ctx context.Context, limit int) ([]model.HistoryEntry, e
 		return []model.HistoryEntry{}, nil
 	}
 	return f.opts.Git.Timeline(ctx, r.Update.Commit, r.Update.Declared, limit)
+}
+
+// Tags lists a repository's tags, newest first: what a promotion by hand
+// can pick. Without a registry there are none.
+func (f *Feed) Tags(ctx context.Context, repository string) ([]string, error) {
+	if f.opts.Registry == nil {
+		return nil, nil
+	}
+	return f.opts.Registry.Tags(ctx, repository)
 }
 
 // Config returns ferry.yaml of the latest reading (an empty one before).

@@ -22,5 +22,15 @@ func (a Resolver) Stream(ctx context.Context, refs []model.ImageRef, emit func(m
 // Refresh forgets tag answers and failures; digest facts stay.
 func (a Resolver) Refresh() { a.R.Refresh() }
 
+// Tags lists a repository's tag names, newest first.
+func (a Resolver) Tags(ctx context.Context, repository string) ([]string, error) {
+	tags, err := a.R.Tags(ctx, repository)
+	names := make([]string, len(tags))
+	for i, t := range tags {
+		names[i] = t.Name
+	}
+	return names, err
+}
+
 // The cluster source follows targets as the feed needs.
 var _ Clusters = (*cluster.Source)(nil)

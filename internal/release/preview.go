@@ -55,6 +55,10 @@ func (r *Releaser) Preview(ctx context.Context, plan model.Plan) (*Preview, erro
 // the branch the plan writes) and checks the result: a commit's every try
 // is previewed again on the head it is made on.
 func (r *Releaser) PreviewAt(ctx context.Context, plan model.Plan, rev string) (*Preview, error) {
+	plan, missing := r.pinDigests(ctx, plan)
+	if len(missing) > 0 {
+		return &Preview{Blocking: missing}, nil
+	}
 	read, err := r.Repo.Tree(r.Ref)
 	if err != nil {
 		return nil, err
@@ -92,6 +96,38 @@ func (r *Releaser) PreviewAt(ctx context.Context, plan model.Plan, rev string) (
 	p.Blocking = append(p.Blocking, r.readBack(read, edit, branch, applied, plan)...)
 	p.Blocking = append(p.Blocking, r.checkRegistry(ctx, plan)...)
 	return p, nil
+}
+
+// pinDigests completes a change picked by tag alone (a version chosen from
+// the registry's list) with the digest the tag names now, so a promotion
+// always pins the artifact it was reviewed with.
+func (r *Releaser) pinDigests(ctx context.Context, plan model.Plan) (model.Plan, []string) {
+	var refs []model.ImageRef
+	for _, c := range plan.Changes {
+		if c.To.Digest == "" && c.To.Tag != "" && c.Kind == model.Promote {
+			refs = append(refs, model.ImageRef{Repository: c.To.Repository, Tag: c.To.Tag})
+		}
+	}
+	if len(refs) == 0 || r.Describe == nil {
+		return plan, nil
+	}
+	facts, problems := r.Describe(ctx, refs)
+	plan = plan.Clone()
+	var out []string
+	for i, c := range plan.Changes {
+		if c.To.Digest != "" || c.To.Tag == "" || c.Kind != model.Promote {
+			continue
+		}
+		key := model.ImageRef{Repository: c.To.Repository, Tag: c.To.Tag}.String()
+		for _, p := range problems[key] {
+			out = append(out, fmt.Sprintf("%s in %s: %s: %s", c.App, c.Env, key, p.Message))
+		}
+		if f, ok := facts[key]; ok {
+			plan.Changes[i].To.Digest = f.Digest
+			plan.Changes[i].To.Revision = firstNonEmpty(c.To.Revision, f.Revision)
+		}
+	}
+	return plan, out
 }
 
 // branchOf is the one branch a plan writes: "" when its environments are

@@ -201,3 +201,22 @@ func TestAnEnvironmentBranchKnownOnlyAsOriginsIsPushedBack(t *testing.T) {
 		t.Errorf("notes = %q", res.Notes)
 	}
 }
+
+// A version picked from the registry's tag list comes without a digest:
+// the review pins the digest the tag names now.
+func TestPreviewPinsTheDigestOfAVersionPickedByTag(t *testing.T) {
+	r := &Releaser{Repo: overlayRepo(t), Read: gitops.Read,
+		Describe: func(_ context.Context, refs []model.ImageRef) (map[string]model.RegistryFacts, map[string][]model.Problem) {
+			// The tag first; then, as for every promotion, the digest to be written.
+			return map[string]model.RegistryFacts{refs[0].String(): {Digest: digestB}}, nil
+		}}
+	plan := promoteProd()
+	plan.Changes[0].To.Digest = ""
+	p, err := r.Preview(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Blocking) != 0 || !strings.Contains(p.Diff, "+    digest: "+digestB) {
+		t.Errorf("blocking %q, diff:\n%s", p.Blocking, p.Diff)
+	}
+}
