@@ -47,3 +47,10 @@ func webRepo(repoURL string) (web, host string) {
 	}
 	return "https://" + host + "/" + path, host
 }
+
+// WebRepo is the https page of the repository at a Git URL (https, ssh or
+// scp-like), "" when it names none: two spellings of one repository match.
+func WebRepo(repoURL string) string {
+	web, _ := webRepo(repoURL)
+	return web
+}

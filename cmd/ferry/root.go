@@ -35,6 +35,6 @@ status table instead.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd(),
-		newPromoteCmd(), newRollbackCmd(), newResumeCmd(), newHistoryCmd(), newLogCmd())
+		newPromoteCmd(), newRollbackCmd(), newResumeCmd(), newHistoryCmd(), newLogCmd(), newWhereCmd())
 	return root
 }

@@ -3,9 +3,11 @@ package testrepo
 import (
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // CommitOnBranch commits files as the whole content of branch (made from
@@ -41,4 +43,39 @@ func (r *Repo) CommitOnBranch(branch string, files map[string]string) string {
 		r.t.Fatalf("checkout %s: %v", head.Name().Short(), err)
 	}
 	return commit
+}
+
+// Merge records branch merged into the current branch as a forge's merge
+// button does: a commit with both heads as parents and the branch's tree.
+// It returns the merge commit.
+func (r *Repo) Merge(branch string) string {
+	r.t.Helper()
+	head, err := r.Git.Head()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	tip, err := r.Git.Reference(plumbing.NewBranchReferenceName(branch), true)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	tipCommit, err := r.Git.CommitObject(tip.Hash())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	sig := object.Signature{Name: "forge", Email: "forge@ferry.invalid", When: when}
+	when = when.Add(time.Minute)
+	merge := &object.Commit{Author: sig, Committer: sig, Message: "Merge pull request from " + branch,
+		TreeHash: tipCommit.TreeHash, ParentHashes: []plumbing.Hash{head.Hash(), tip.Hash()}}
+	obj := r.Git.Storer.NewEncodedObject()
+	if err := merge.Encode(obj); err != nil {
+		r.t.Fatal(err)
+	}
+	h, err := r.Git.Storer.SetEncodedObject(obj)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := r.Git.Storer.SetReference(plumbing.NewHashReference(head.Name(), h)); err != nil {
+		r.t.Fatal(err)
+	}
+	return h.String()
 }

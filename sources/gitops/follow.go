@@ -113,3 +113,14 @@ func (r *Repo) RefsSignature() string {
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:8])
 }
+
+// OriginURL is the first URL of a work tree's "origin" remote ("" when it
+// has none; a cached clone's origin is its Origin).
+func (r *Repo) OriginURL() string {
+	defer r.lock()()
+	remote, err := r.git.Remote("origin")
+	if err != nil || len(remote.Config().URLs) == 0 {
+		return ""
+	}
+	return remote.Config().URLs[0]
+}

@@ -79,3 +79,43 @@ func (r *Repo) Contains(revision, commit string) (contains, known bool) {
 	ok, err := c.IsAncestor(rev)
 	return ok && err == nil, err == nil
 }
+
+// Behind counts the commits that commit holds and revision does not: how
+// far what runs is behind it. known is false when either is not in the
+// repo, or the histories are larger than the walk allows.
+func (r *Repo) Behind(revision, commit string) (n int, known bool) {
+	defer r.lock()()
+	have, ok := r.ancestors(revision, nil)
+	if !ok {
+		return 0, false
+	}
+	missing, ok := r.ancestors(commit, have)
+	return len(missing), ok
+}
+
+// behindWalk bounds Behind's walks.
+const behindWalk = 100000
+
+// ancestors collects a commit and its ancestors, not descending into
+// commits already in stop.
+func (r *Repo) ancestors(from string, stop map[plumbing.Hash]bool) (map[plumbing.Hash]bool, bool) {
+	seen := map[plumbing.Hash]bool{}
+	queue := []plumbing.Hash{plumbing.NewHash(from)}
+	for len(queue) > 0 {
+		h := queue[0]
+		queue = queue[1:]
+		if seen[h] || stop[h] {
+			continue
+		}
+		if len(seen) == behindWalk {
+			return seen, false
+		}
+		c, err := r.git.CommitObject(h)
+		if err != nil {
+			return seen, false
+		}
+		seen[h] = true
+		queue = append(queue, c.ParentHashes...)
+	}
+	return seen, true
+}

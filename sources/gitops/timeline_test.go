@@ -6,41 +6,12 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/model"
 )
 
 func values(tag string) string { return "image:\n  repository: ghcr.io/shop/web\n  tag: " + tag + "\n" }
-
-// mergeBranch records branch merged into the current one as a forge's
-// merge button does: a commit with both heads as parents and the branch's
-// tree.
-func mergeBranch(t *testing.T, r *testrepo.Repo, branch string) string {
-	t.Helper()
-	head, _ := r.Git.Head()
-	tip, err := r.Git.Reference(plumbing.NewBranchReferenceName(branch), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tipCommit, _ := r.Git.CommitObject(tip.Hash())
-	sig := object.Signature{Name: "forge", Email: "forge@example.com", When: tipCommit.Committer.When.Add(time.Minute)}
-	merge := &object.Commit{Author: sig, Committer: sig, Message: "Merge pull request #7 from " + branch,
-		TreeHash: tipCommit.TreeHash, ParentHashes: []plumbing.Hash{head.Hash(), tip.Hash()}}
-	obj := r.Git.Storer.NewEncodedObject()
-	if err := merge.Encode(obj); err != nil {
-		t.Fatal(err)
-	}
-	h, err := r.Git.Storer.SetEncodedObject(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Git.Storer.SetReference(plumbing.NewHashReference(head.Name(), h)); err != nil {
-		t.Fatal(err)
-	}
-	return h.String()
-}
 
 // The timeline of a repo: what entered each environment since a time,
 // newest first, with who, the Ferry-* trailers of a promotion, and whether
@@ -65,7 +36,7 @@ func TestTimelineListsWhatEnteredEachEnvironment(t *testing.T) {
 	_ = amended.Encode(obj)
 	h, _ := r.Git.Storer.SetEncodedObject(obj)
 	_ = r.Git.Storer.SetReference(plumbing.NewHashReference(tip.Name(), h))
-	merge := mergeBranch(t, r, "ferry/prod/web-1.1.0")
+	merge := r.Merge("ferry/prod/web-1.1.0")
 
 	repo, err := Open(r.Dir)
 	if err != nil {
@@ -121,4 +92,27 @@ func BenchmarkTimeline5000(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(decls)), "cells")
+}
+
+// BenchmarkWhere10000 is what `ferry where` asks of a 10,000-commit app
+// repo for one environment: does the running revision contain the commit
+// (the oldest, the worst case), and how far behind the newest is it.
+func BenchmarkWhere10000(b *testing.B) {
+	dir := historyRepo(b, 10000)
+	r, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	head, _ := r.Head()
+	first, _ := r.Resolve("main~9999")
+	mid, _ := r.Resolve("main~5000")
+	for range b.N {
+		fresh, _ := Open(dir)
+		if ok, known := fresh.Contains(head, first); !ok || !known {
+			b.Fatal("the head does not contain the first commit")
+		}
+		if n, known := fresh.Behind(mid, head); !known || n != 5000 {
+			b.Fatalf("behind %d (%v), want 5000", n, known)
+		}
+	}
 }

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/adrg/xdg"
+	"github.com/spf13/cobra"
+
+	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/gitops"
+	"github.com/ferryhq/ferry/ui"
+)
+
+type whereFlags struct {
+	repoFlags
+	sourceFlags
+	appRepo string
+	apps    []string
+	envs    []string
+	output  string
+}
+
+func newWhereCmd() *cobra.Command {
+	var f whereFlags
+	cmd := &cobra.Command{
+		Use:   "where COMMIT",
+		Short: "Is a source commit deployed? Per environment: exactly, contained, or not yet",
+		Long: `where answers "did my commit reach test?": for each environment, whether what runs
+(the pods, where clusters are read; else what Git declares) was built exactly from COMMIT,
+from a later commit that contains it, or not yet — then how many commits behind it is.
+COMMIT is a hash, a prefix or a ref of the app's source repo: --app-repo, else the
+repository around the current directory. Images are matched to that repo by their
+org.opencontainers.image.source label, or named with --app.
+Exit 0 when the commit is in every environment asked (--env), 1 when it is not yet.`,
+		Example: `  ferry where HEAD --repo ../gitops
+  ferry where 3f2c1d9 --app-repo ~/src/checkout --repo ../gitops --env staging,prod-eu
+  ferry where v2.7.1 --app checkout -o json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runWhere(cmd, &f, args[0]) },
+	}
+	fs := cmd.Flags()
+	f.repoFlags.register(fs)
+	f.sourceFlags.register(fs)
+	fs.StringVar(&f.appRepo, "app-repo", ".", "the app's source repo: a path or a URL to clone")
+	fs.StringSliceVar(&f.apps, "app", nil, "only these apps (default: those whose images come from the app repo)")
+	fs.StringSliceVar(&f.envs, "env", nil, "only these environments (comma list)")
+	fs.StringVarP(&f.output, "output", "o", "table", "output format: table or json")
+	return cmd
+}
+
+// whereAnswer is one image in one environment.
+type whereAnswer struct {
+	Env      string      `json:"env"`
+	App      string      `json:"app"`
+	Image    string      `json:"image"`
+	Reach    model.Reach `json:"reach"`
+	Revision string      `json:"revision,omitempty"` // what runs was built from
+	Version  string      `json:"version,omitempty"`
+	Behind   int         `json:"behind,omitempty"` // commits COMMIT has that it lacks
+	Truth    string      `json:"truth"`            // "live" or "declared"
+	Note     string      `json:"note,omitempty"`
+}
+
+type whereOutput struct {
+	Commit   string        `json:"commit"`
+	Answers  []whereAnswer `json:"answers"`
+	Furthest string        `json:"furthest,omitempty"` // the last environment, in promotion order, that has it
+}
+
+func runWhere(cmd *cobra.Command, f *whereFlags, rev string) error {
+	if f.output != "table" && f.output != "json" {
+		return fmt.Errorf("--output %q: want table or json", f.output)
+	}
+	ctx := cmd.Context()
+	app, err := openAppRepo(ctx, f.appRepo)
+	if err != nil {
+		return err
+	}
+	commit, err := app.Resolve(rev)
+	if err != nil {
+		return fmt.Errorf("commit %s is not in the app repo %s (--app-repo names another)", rev, f.appRepo)
+	}
+	world, err := loadWorld(ctx, &f.repoFlags, &f.sourceFlags, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	out := whereOutput{Commit: commit, Answers: []whereAnswer{}}
+	grid := world.Grid()
+	source := appSource(app)
+	for _, env := range grid.Environments {
+		if len(f.envs) > 0 && !slices.Contains(f.envs, env) {
+			continue
+		}
+		for _, row := range grid.Apps {
+			cell := row.Cells[env]
+			if cell == nil || (len(f.apps) > 0 && !slices.Contains(f.apps, row.Name)) {
+				continue
+			}
+			for _, img := range cell.Images {
+				if len(f.apps) == 0 && !fromSource(img, source) {
+					continue
+				}
+				a := answer(app, world, img, commit)
+				a.Env, a.App = env, row.Name
+				out.Answers = append(out.Answers, a)
+				if a.Reach == model.ReachExactly || a.Reach == model.ReachContained {
+					out.Furthest = env
+				}
+			}
+		}
+	}
+	if len(out.Answers) == 0 {
+		return fmt.Errorf("no image in the GitOps repo comes from %s (by its org.opencontainers.image.source label): name the apps with --app", f.appRepo)
+	}
+	if f.output == "json" {
+		err = printJSON(cmd.OutOrStdout(), out)
+	} else {
+		printWhere(cmd.OutOrStdout(), out)
+	}
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(out.Answers, func(a whereAnswer) bool { return a.Reach != model.ReachExactly && a.Reach != model.ReachContained }) {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+func openAppRepo(ctx context.Context, where string) (*gitops.Repo, error) {
+	if gitops.IsRemote(where) {
+		return gitops.Clone(ctx, where, filepath.Join(xdg.CacheHome, "ferry", "apps"))
+	}
+	repo, err := gitops.Open(where)
+	if err != nil {
+		return nil, fmt.Errorf("app repo: %w", err)
+	}
+	return repo, nil
+}
+
+// appSource is the app repo's web address, to match images' source labels.
+func appSource(app *gitops.Repo) string {
+	if gitops.IsRemote(app.Origin) {
+		return model.WebRepo(app.Origin)
+	}
+	return model.WebRepo(app.OriginURL())
+}
+
+func fromSource(img model.ImageStatus, source string) bool {
+	return source != "" && img.Registry != nil && model.WebRepo(img.Registry.Source) == source
+}
+
+// answer says how far commit has come in one image's environment.
+func answer(app *gitops.Repo, w *model.World, img model.ImageStatus, commit string) whereAnswer {
+	rev, truth := img.Revision(func(digest string) (model.RegistryFacts, bool) { return factsOf(w, digest) })
+	a := whereAnswer{Image: img.Name, Revision: rev, Truth: truth}
+	if img.Registry != nil {
+		a.Version = img.Registry.Version
+	}
+	switch contains, known := app.Contains(rev, commit); {
+	case rev == "":
+		a.Reach, a.Note = model.ReachUnknown, "the artifact names no org.opencontainers.image.revision"
+	case model.SameRevision(rev, commit):
+		a.Reach = model.ReachExactly
+	case !known:
+		a.Reach, a.Note = model.ReachUnknown, "revision "+model.ShortRevision(rev)+" is not in the app repo (fetch it?)"
+	case contains:
+		a.Reach = model.ReachContained
+	default:
+		a.Reach = model.ReachNotYet
+		a.Behind, _ = app.Behind(rev, commit)
+	}
+	return a
+}
+
+// factsOf finds what the registry said of a digest (an index or one of
+// its platforms' manifests).
+func factsOf(w *model.World, digest string) (model.RegistryFacts, bool) {
+	for _, f := range w.Registry {
+		if f.Digest == digest || slices.Contains(mapValues(f.Platforms), digest) {
+			return f, true
+		}
+	}
+	return model.RegistryFacts{}, false
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+func printWhere(w io.Writer, o whereOutput) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ENV\tAPP\tREACH\tRUNS\tFROM")
+	for _, a := range o.Answers {
+		reach := string(a.Reach)
+		if a.Behind > 0 {
+			reach += fmt.Sprintf(" (%d behind)", a.Behind)
+		}
+		runs := strings.TrimSpace(a.Version + " " + model.ShortRevision(a.Revision))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ui.Clean(a.Env), ui.Clean(a.App), reach, ui.Clean(runs), a.Truth+note(a.Note))
+	}
+	tw.Flush()
+	if o.Furthest != "" {
+		fmt.Fprintf(w, "furthest: %s\n", ui.Clean(o.Furthest))
+	}
+}
+
+func note(n string) string {
+	if n == "" {
+		return ""
+	}
+	return " — " + ui.Clean(n)
+}
