@@ -12,6 +12,7 @@ import (
 	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
 
+	"github.com/ferryhq/ferry/internal/reach"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/gitops"
 	"github.com/ferryhq/ferry/ui"
@@ -54,25 +55,6 @@ Exit 0 when the commit is in every environment asked (--env), 1 when it is not y
 	return cmd
 }
 
-// whereAnswer is one image in one environment.
-type whereAnswer struct {
-	Env      string      `json:"env"`
-	App      string      `json:"app"`
-	Image    string      `json:"image"`
-	Reach    model.Reach `json:"reach"`
-	Revision string      `json:"revision,omitempty"` // what runs was built from
-	Version  string      `json:"version,omitempty"`
-	Behind   int         `json:"behind,omitempty"` // commits COMMIT has that it lacks
-	Truth    string      `json:"truth"`            // "live" or "declared"
-	Note     string      `json:"note,omitempty"`
-}
-
-type whereOutput struct {
-	Commit   string        `json:"commit"`
-	Answers  []whereAnswer `json:"answers"`
-	Furthest string        `json:"furthest,omitempty"` // the last environment, in promotion order, that has it
-}
-
 func runWhere(cmd *cobra.Command, f *whereFlags, rev string) error {
 	if f.output != "table" && f.output != "json" {
 		return fmt.Errorf("--output %q: want table or json", f.output)
@@ -90,33 +72,9 @@ func runWhere(cmd *cobra.Command, f *whereFlags, rev string) error {
 	if err != nil {
 		return err
 	}
-	out := whereOutput{Commit: commit, Answers: []whereAnswer{}}
-	grid := world.Grid()
-	source := appSource(app)
-	for _, env := range grid.Environments {
-		if len(f.envs) > 0 && !slices.Contains(f.envs, env) {
-			continue
-		}
-		for _, row := range grid.Apps {
-			cell := row.Cells[env]
-			if cell == nil || (len(f.apps) > 0 && !slices.Contains(f.apps, row.Name)) {
-				continue
-			}
-			for _, img := range cell.Images {
-				if len(f.apps) == 0 && !fromSource(img, source) {
-					continue
-				}
-				a := answer(app, world, img, commit)
-				a.Env, a.App = env, row.Name
-				out.Answers = append(out.Answers, a)
-				if a.Reach == model.ReachExactly || a.Reach == model.ReachContained {
-					out.Furthest = env
-				}
-			}
-		}
-	}
-	if len(out.Answers) == 0 {
-		return fmt.Errorf("no image in the GitOps repo comes from %s (by its org.opencontainers.image.source label): name the apps with --app", f.appRepo)
+	out, err := reach.Of(app, world, commit, f.apps, f.envs)
+	if err != nil {
+		return err
 	}
 	if f.output == "json" {
 		err = printJSON(cmd.OutOrStdout(), out)
@@ -126,7 +84,7 @@ func runWhere(cmd *cobra.Command, f *whereFlags, rev string) error {
 	if err != nil {
 		return err
 	}
-	if slices.ContainsFunc(out.Answers, func(a whereAnswer) bool { return a.Reach != model.ReachExactly && a.Reach != model.ReachContained }) {
+	if slices.ContainsFunc(out.Answers, func(a reach.Answer) bool { return !a.Found() }) {
 		return &exitError{code: exitFindings}
 	}
 	return nil
@@ -143,61 +101,7 @@ func openAppRepo(ctx context.Context, where string) (*gitops.Repo, error) {
 	return repo, nil
 }
 
-// appSource is the app repo's web address, to match images' source labels.
-func appSource(app *gitops.Repo) string {
-	if gitops.IsRemote(app.Origin) {
-		return model.WebRepo(app.Origin)
-	}
-	return model.WebRepo(app.OriginURL())
-}
-
-func fromSource(img model.ImageStatus, source string) bool {
-	return source != "" && img.Registry != nil && model.WebRepo(img.Registry.Source) == source
-}
-
-// answer says how far commit has come in one image's environment.
-func answer(app *gitops.Repo, w *model.World, img model.ImageStatus, commit string) whereAnswer {
-	rev, truth := img.Revision(func(digest string) (model.RegistryFacts, bool) { return factsOf(w, digest) })
-	a := whereAnswer{Image: img.Name, Revision: rev, Truth: truth}
-	if img.Registry != nil {
-		a.Version = img.Registry.Version
-	}
-	switch contains, known := app.Contains(rev, commit); {
-	case rev == "":
-		a.Reach, a.Note = model.ReachUnknown, "the artifact names no org.opencontainers.image.revision"
-	case model.SameRevision(rev, commit):
-		a.Reach = model.ReachExactly
-	case !known:
-		a.Reach, a.Note = model.ReachUnknown, "revision "+model.ShortRevision(rev)+" is not in the app repo (fetch it?)"
-	case contains:
-		a.Reach = model.ReachContained
-	default:
-		a.Reach = model.ReachNotYet
-		a.Behind, _ = app.Behind(rev, commit)
-	}
-	return a
-}
-
-// factsOf finds what the registry said of a digest (an index or one of
-// its platforms' manifests).
-func factsOf(w *model.World, digest string) (model.RegistryFacts, bool) {
-	for _, f := range w.Registry {
-		if f.Digest == digest || slices.Contains(mapValues(f.Platforms), digest) {
-			return f, true
-		}
-	}
-	return model.RegistryFacts{}, false
-}
-
-func mapValues(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
-}
-
-func printWhere(w io.Writer, o whereOutput) {
+func printWhere(w io.Writer, o reach.Output) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENV\tAPP\tREACH\tRUNS\tFROM")
 	for _, a := range o.Answers {

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/ferryhq/ferry/internal/reach"
 	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/model"
 )
@@ -89,21 +90,21 @@ func newWhereWorld(t *testing.T) whereWorld {
 	return whereWorld{gitops: ops.Dir, app: app.Dir, first: first, feature: feature, merge: merge}
 }
 
-func whereJSON(t *testing.T, w whereWorld, wantCode int, args ...string) whereOutput {
+func whereJSON(t *testing.T, w whereWorld, wantCode int, args ...string) reach.Output {
 	t.Helper()
 	out, errOut, code := ferry(t, append([]string{"where", "--repo", w.gitops, "--app-repo", w.app, "--sources", "git,registry", "-o", "json"}, args...)...)
 	if code != wantCode {
 		t.Fatalf("exit %d, want %d: %s", code, wantCode, errOut)
 	}
-	var o whereOutput
+	var o reach.Output
 	if err := json.Unmarshal([]byte(out), &o); err != nil {
 		t.Fatalf("JSON: %v\n%s", err, out)
 	}
 	return o
 }
 
-func reaches(o whereOutput) map[string]whereAnswer {
-	out := map[string]whereAnswer{}
+func reaches(o reach.Output) map[string]reach.Answer {
+	out := map[string]reach.Answer{}
 	for _, a := range o.Answers {
 		out[a.Env] = a
 	}

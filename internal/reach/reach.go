@@ -1,0 +1,126 @@
+// Package reach answers "has this source commit reached each
+// environment?": per image of an app, exactly (what runs was built from
+// it), contained (built from a later commit that descends from it), not
+// yet (and how many commits behind), or unknown — from the artifact's
+// org.opencontainers.image.revision and the app's source repo. ferry where
+// and the console's w share it.
+package reach
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/gitops"
+)
+
+// Answer is one image in one environment.
+type Answer struct {
+	Env      string      `json:"env"`
+	App      string      `json:"app"`
+	Image    string      `json:"image"`
+	Reach    model.Reach `json:"reach"`
+	Revision string      `json:"revision,omitempty"` // what runs was built from
+	Version  string      `json:"version,omitempty"`
+	Behind   int         `json:"behind,omitempty"` // commits COMMIT has that it lacks
+	Truth    string      `json:"truth"`            // "live" or "declared"
+	Note     string      `json:"note,omitempty"`
+}
+
+type Output struct {
+	Commit   string   `json:"commit"`
+	Answers  []Answer `json:"answers"`
+	Furthest string   `json:"furthest,omitempty"` // the last environment, in promotion order, that has it
+}
+
+// Of answers for commit (a full hash the app repo has) in every
+// environment of world, for the apps named (default: those whose images'
+// source label is the app repo), optionally only in envs.
+func Of(app *gitops.Repo, world *model.World, commit string, apps, envs []string) (Output, error) {
+	out := Output{Commit: commit, Answers: []Answer{}}
+	grid := world.Grid()
+	source := appSource(app)
+	for _, env := range grid.Environments {
+		if len(envs) > 0 && !slices.Contains(envs, env) {
+			continue
+		}
+		for _, row := range grid.Apps {
+			cell := row.Cells[env]
+			if cell == nil || (len(apps) > 0 && !slices.Contains(apps, row.Name)) {
+				continue
+			}
+			for _, img := range cell.Images {
+				if len(apps) == 0 && !fromSource(img, source) {
+					continue
+				}
+				a := answer(app, world, img, commit)
+				a.Env, a.App = env, row.Name
+				out.Answers = append(out.Answers, a)
+				if a.Found() {
+					out.Furthest = env
+				}
+			}
+		}
+	}
+	if len(out.Answers) == 0 {
+		return out, fmt.Errorf("no image in the GitOps repo comes from %s (by its org.opencontainers.image.source label): name the apps", app.Origin)
+	}
+	return out, nil
+}
+
+// Found reports whether the commit is in what runs.
+func (a Answer) Found() bool { return a.Reach == model.ReachExactly || a.Reach == model.ReachContained }
+
+// appSource is the app repo's web address, to match images' source labels.
+func appSource(app *gitops.Repo) string {
+	if gitops.IsRemote(app.Origin) {
+		return model.WebRepo(app.Origin)
+	}
+	return model.WebRepo(app.OriginURL())
+}
+
+func fromSource(img model.ImageStatus, source string) bool {
+	return source != "" && img.Registry != nil && model.WebRepo(img.Registry.Source) == source
+}
+
+// answer says how far commit has come in one image's environment.
+func answer(app *gitops.Repo, w *model.World, img model.ImageStatus, commit string) Answer {
+	rev, truth := img.Revision(func(digest string) (model.RegistryFacts, bool) { return factsOf(w, digest) })
+	a := Answer{Image: img.Name, Revision: rev, Truth: truth}
+	if img.Registry != nil {
+		a.Version = img.Registry.Version
+	}
+	switch contains, known := app.Contains(rev, commit); {
+	case rev == "":
+		a.Reach, a.Note = model.ReachUnknown, "the artifact names no org.opencontainers.image.revision"
+	case model.SameRevision(rev, commit):
+		a.Reach = model.ReachExactly
+	case !known:
+		a.Reach, a.Note = model.ReachUnknown, "revision "+model.ShortRevision(rev)+" is not in the app repo (fetch it?)"
+	case contains:
+		a.Reach = model.ReachContained
+	default:
+		a.Reach = model.ReachNotYet
+		a.Behind, _ = app.Behind(rev, commit)
+	}
+	return a
+}
+
+// factsOf finds what the registry said of a digest (an index or one of
+// its platforms' manifests).
+func factsOf(w *model.World, digest string) (model.RegistryFacts, bool) {
+	for _, f := range w.Registry {
+		if f.Digest == digest || slices.Contains(mapValues(f.Platforms), digest) {
+			return f, true
+		}
+	}
+	return model.RegistryFacts{}, false
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
