@@ -46,6 +46,7 @@ const (
 	Hold          Action = "hold"
 	Resume        Action = "resume"
 	Timeline      Action = "timeline"
+	Where         Action = "where"
 )
 
 // Binding is one key binding and the action it triggers.
@@ -101,6 +102,7 @@ func Default() *Map {
 		bind("grid", Resume, "stage: resume image automation on a held cell", "H"),
 		bind("grid", Review, "review the staged changes", "s"),
 		bind("grid", Timeline, "timeline: what entered each environment, newest first", "t"),
+		bind("grid", Where, "where: how far a commit has come in each environment", "w"),
 		bind("review", Commit, "commit (and push) the staged changes", "c"),
 		bind("review", Hold, "hold rollbacks against image automation (toggles)", "h"),
 	}}

@@ -53,3 +53,19 @@ func SameRevision(a, b string) bool {
 	}
 	return strings.HasPrefix(b, a) && len(a) >= 7
 }
+
+// FactsOfDigest finds what the registry said of a digest: an artifact
+// declared by it, or an index holding it as one platform's manifest.
+func (w *World) FactsOfDigest(digest string) (RegistryFacts, bool) {
+	for _, f := range w.Registry {
+		if f.Digest == digest {
+			return f, true
+		}
+		for _, child := range f.Platforms {
+			if child == digest {
+				return f, true
+			}
+		}
+	}
+	return RegistryFacts{}, false
+}

@@ -69,6 +69,8 @@ func (c *Console) do(a keymap.Action) tea.Cmd {
 		return c.resume()
 	case keymap.Timeline:
 		return c.timeline()
+	case keymap.Where:
+		return c.askWhere()
 	case keymap.Review:
 		return c.openReview()
 	}
@@ -80,6 +82,8 @@ func (c *Console) goBack() {
 	switch {
 	case c.mode != modeGrid:
 		c.mode = modeGrid
+	case c.grid.marks != nil:
+		c.grid.SetMarks(nil)
 	case c.grid.filter != "":
 		c.filter.SetValue("")
 		c.grid.SetFilter("")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os/exec"
 	"strings"
 	"time"
@@ -29,7 +30,10 @@ type Options struct {
 	Releaser Releaser
 	// Plan is the staged plan restored from disk.
 	Plan model.Plan
-	Now  func() time.Time // the clock of change marks; default time.Now
+	// Where classifies, in the app's source repo, what was built from each
+	// cell's revision against a commit (w); nil: the console cannot ask.
+	Where func(ctx context.Context, commit string, revisions map[model.CellKey]string) (map[model.CellKey]model.Reach, error)
+	Now   func() time.Time // the clock of change marks; default time.Now
 }
 
 type mode int
@@ -42,6 +46,7 @@ const (
 	modeFilter
 	modeChoose
 	modeReview
+	modeAsk // a question on the footer line (w's commit)
 )
 
 // Console is the root model: it owns the world, derives the grid after
@@ -66,6 +71,7 @@ type Console struct {
 	rollbackTag int
 	timelineTag int // the timeline request the console waits for
 	tagsTag     int // the tag listing a promotion by hand waits for
+	whereTag    int // the where question the grid's marks wait for
 
 	mode, back    mode // back: where esc from help returns
 	view          IdentityView
@@ -134,6 +140,8 @@ func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		c.timelineChoices(msg)
 	case tagsMsg:
 		c.anyChoices(msg)
+	case whereMsg:
+		c.showReach(msg)
 	case previewMsg:
 		if msg.tag == c.review.tag {
 			c.review.review, c.review.err = &msg.review, msg.err

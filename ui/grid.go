@@ -30,6 +30,7 @@ type gridView struct {
 	measured measured                 // column widths for the grid and view
 	counts   map[model.State]int      // cells per state, counted once per grid
 	staged   map[model.CellKey]string // "from → to" of staged cells
+	marks    map[model.CellKey]string // how far a commit has come (w), nil when not asked
 	layout   gridLayout
 	cells    *cellCache
 	changed  map[model.CellKey]time.Time // when each cell last changed
@@ -82,6 +83,10 @@ func (g *gridView) SetSize(w, h int) {
 
 // SetStaged marks the cells the plan changes.
 func (g *gridView) SetStaged(s map[model.CellKey]string) { g.staged = s }
+
+// SetMarks shows, in place of cells, how far a commit has come (nil
+// clears them).
+func (g *gridView) SetMarks(m map[model.CellKey]string) { g.marks = m }
 
 // MarkChanged marks cells that just changed.
 func (g *gridView) MarkChanged(keys []model.CellKey) {

@@ -112,6 +112,9 @@ func (g *gridView) rowLine(i, from, to int) string {
 		env := g.grid.Environments[c]
 		cell := r.Cells[env]
 		text := cellText(cell, g.view)
+		if m, ok := g.marks[model.CellKey{App: r.Name, Env: env}]; ok {
+			text = m
+		}
 		if s, ok := g.staged[model.CellKey{App: r.Name, Env: env}]; ok {
 			text = s
 		}

@@ -34,6 +34,8 @@ func (c *Console) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case modeReview:
 		return c.reviewKey(msg)
+	case modeAsk:
+		return c.askKey(msg)
 	case modeHelp:
 		if a := c.o.Keys.Match(msg, "global"); a == keymap.Back || a == keymap.Help {
 			c.mode = c.back

@@ -282,3 +282,39 @@ func TestTimelineStagesARollbackToWhatRanBefore(t *testing.T) {
 		t.Errorf("plan = %+v, want a rollback to %s", c.plan.Changes, before)
 	}
 }
+
+func TestWMarksHowFarACommitHasCome(t *testing.T) {
+	c, _, _ := newConsole(t, 3, 2)
+	var asked string
+	var revisions map[model.CellKey]string
+	c.o.Where = func(_ context.Context, commit string, revs map[model.CellKey]string) (map[model.CellKey]model.Reach, error) {
+		asked, revisions = commit, revs
+		out := map[model.CellKey]model.Reach{}
+		for k := range revs {
+			out[k] = model.ReachNotYet
+			if k.Env == "env00" {
+				out[k] = model.ReachExactly
+			}
+		}
+		return out, nil
+	}
+	press(c, "w")
+	if c.mode != modeAsk {
+		t.Fatalf("mode %d after w", c.mode)
+	}
+	for _, r := range "abc1234" {
+		press(c, string(r))
+	}
+	c.Update(press(c, "enter")())
+	if asked != "abc1234" || len(revisions) != 6 {
+		t.Fatalf("asked %q with %d revisions", asked, len(revisions))
+	}
+	screen := ansi.Strip(c.View().Content)
+	if !strings.Contains(screen, "= 1.0.") || !strings.Contains(screen, "✗ 1.0.") || !strings.Contains(c.notice, "= exactly 3 · ⊇ contained 0 · ✗ not yet 3") {
+		t.Errorf("notice %q, screen:\n%s", c.notice, screen)
+	}
+	press(c, "esc")
+	if c.grid.marks != nil || strings.Contains(ansi.Strip(c.View().Content), "✗ 1.0.") {
+		t.Error("esc left the marks")
+	}
+}

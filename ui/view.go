@@ -89,7 +89,7 @@ func (c *Console) footer() string {
 	if c.mode == modeFilter || c.grid.filter != "" && c.mode == modeGrid {
 		return c.filter.View()
 	}
-	if c.mode == modeReview && c.review.asking != "" {
+	if c.mode == modeReview && c.review.asking != "" || c.mode == modeAsk {
 		return c.prompt.View()
 	}
 	h := help.New()

@@ -28,11 +28,13 @@ import (
 
 // consoleFlags tune the console.
 type consoleFlags struct {
-	theme string
+	theme   string
+	appRepo string
 }
 
 func (f *consoleFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.theme, "theme", "", "colours: default, colorblind or high-contrast (default: the user config's, else default)")
+	fs.StringVar(&f.appRepo, "app-repo", "", "an app's source repo (path or URL) for w, where a commit has come (default: the current directory's repo)")
 }
 
 // console is everything one console run needs.
@@ -76,7 +78,8 @@ func runConsole(cmd *cobra.Command, c *console) error {
 	store := c.planStore()
 	plan, restored := restorePlan(store, c.repo.repo)
 	o := ui.Options{Backend: fd, Keys: keys, Theme: theme, Title: c.title, Notes: append(notes, restored...),
-		OpenK9s: c.openK9s(), K9sOff: c.k9sOff, Releaser: uirelease.Releaser{Rel: rel, Store: store, Write: gitwrite.Options{Push: true}}, Plan: plan}
+		OpenK9s: c.openK9s(), K9sOff: c.k9sOff, Releaser: uirelease.Releaser{Rel: rel, Store: store, Write: gitwrite.Options{Push: true}}, Plan: plan,
+		Where: whereIn(firstNonEmpty(c.flags.appRepo, "."))}
 	restore, err := quietStderr()
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/adrg/xdg"
@@ -88,6 +89,29 @@ func runWhere(cmd *cobra.Command, f *whereFlags, rev string) error {
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+// whereIn is the console's w: the app repo is opened at the first question
+// (a URL is cloned into the cache then), each cell's revision classified.
+func whereIn(appRepo string) func(context.Context, string, map[model.CellKey]string) (map[model.CellKey]model.Reach, error) {
+	var once sync.Once
+	var app *gitops.Repo
+	var openErr error
+	return func(ctx context.Context, rev string, revisions map[model.CellKey]string) (map[model.CellKey]model.Reach, error) {
+		once.Do(func() { app, openErr = openAppRepo(ctx, appRepo) })
+		if openErr != nil {
+			return nil, openErr
+		}
+		commit, err := app.Resolve(rev)
+		if err != nil {
+			return nil, fmt.Errorf("commit %s is not in the app repo %s (start ferry with --app-repo to name another)", rev, appRepo)
+		}
+		out := make(map[model.CellKey]model.Reach, len(revisions))
+		for k, r := range revisions {
+			out[k], _, _ = reach.Classify(app, commit, r)
+		}
+		return out, nil
+	}
 }
 
 func openAppRepo(ctx context.Context, where string) (*gitops.Repo, error) {

@@ -85,42 +85,28 @@ func fromSource(img model.ImageStatus, source string) bool {
 
 // answer says how far commit has come in one image's environment.
 func answer(app *gitops.Repo, w *model.World, img model.ImageStatus, commit string) Answer {
-	rev, truth := img.Revision(func(digest string) (model.RegistryFacts, bool) { return factsOf(w, digest) })
+	rev, truth := img.Revision(w.FactsOfDigest)
 	a := Answer{Image: img.Name, Revision: rev, Truth: truth}
 	if img.Registry != nil {
 		a.Version = img.Registry.Version
 	}
-	switch contains, known := app.Contains(rev, commit); {
-	case rev == "":
-		a.Reach, a.Note = model.ReachUnknown, "the artifact names no org.opencontainers.image.revision"
-	case model.SameRevision(rev, commit):
-		a.Reach = model.ReachExactly
-	case !known:
-		a.Reach, a.Note = model.ReachUnknown, "revision "+model.ShortRevision(rev)+" is not in the app repo (fetch it?)"
-	case contains:
-		a.Reach = model.ReachContained
-	default:
-		a.Reach = model.ReachNotYet
-		a.Behind, _ = app.Behind(rev, commit)
-	}
+	a.Reach, a.Behind, a.Note = Classify(app, commit, rev)
 	return a
 }
 
-// factsOf finds what the registry said of a digest (an index or one of
-// its platforms' manifests).
-func factsOf(w *model.World, digest string) (model.RegistryFacts, bool) {
-	for _, f := range w.Registry {
-		if f.Digest == digest || slices.Contains(mapValues(f.Platforms), digest) {
-			return f, true
-		}
+// Classify says whether what was built from revision holds commit, and
+// if not, how many commits it lacks.
+func Classify(app *gitops.Repo, commit, revision string) (r model.Reach, behind int, note string) {
+	switch contains, known := app.Contains(revision, commit); {
+	case revision == "":
+		return model.ReachUnknown, 0, "the artifact names no org.opencontainers.image.revision"
+	case model.SameRevision(revision, commit):
+		return model.ReachExactly, 0, ""
+	case !known:
+		return model.ReachUnknown, 0, "revision " + model.ShortRevision(revision) + " is not in the app repo (fetch it?)"
+	case contains:
+		return model.ReachContained, 0, ""
 	}
-	return model.RegistryFacts{}, false
-}
-
-func mapValues(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
+	behind, _ = app.Behind(revision, commit)
+	return model.ReachNotYet, behind, ""
 }
