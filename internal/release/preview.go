@@ -71,7 +71,7 @@ func (r *Releaser) PreviewAt(ctx context.Context, plan model.Plan, rev string) (
 	edit := read
 	switch {
 	case branch != "":
-		if edit, err = r.branchTree(firstNonEmpty(rev, branch)); err != nil {
+		if edit, err = r.Repo.BranchTree(firstNonEmpty(rev, branch)); err != nil {
 			return nil, err
 		}
 	case rev != "":
@@ -154,18 +154,6 @@ func branchOf(decls []model.Declared, plan model.Plan) (string, error) {
 		return b, nil
 	}
 	return "", nil
-}
-
-// branchTree reads an environment branch: the local one, else origin's.
-func (r *Releaser) branchTree(rev string) (*repotree.Tree, error) {
-	t, err := r.Repo.Tree(rev)
-	if err == nil {
-		return t, nil
-	}
-	if remote, rerr := r.Repo.Tree("refs/remotes/origin/" + rev); rerr == nil {
-		return remote, nil
-	}
-	return nil, err
 }
 
 func firstNonEmpty(s ...string) string {

@@ -43,12 +43,16 @@ func (rr repoRefs) Branches() []string {
 }
 
 // Tree reads a branch: the local one, else origin's.
-func (rr repoRefs) Tree(ref string) (*repotree.Tree, error) {
-	t, err := rr.r.Tree(ref)
+func (rr repoRefs) Tree(ref string) (*repotree.Tree, error) { return rr.r.BranchTree(ref) }
+
+// BranchTree reads a branch (or any revision): the local one, else
+// origin's — an environment branch a clone knows only as origin/<name>.
+func (r *Repo) BranchTree(ref string) (*repotree.Tree, error) {
+	t, err := r.Tree(ref)
 	if err == nil {
 		return t, nil
 	}
-	if remote, rerr := rr.r.Tree("refs/remotes/origin/" + ref); rerr == nil {
+	if remote, rerr := r.Tree("refs/remotes/origin/" + ref); rerr == nil {
 		return remote, nil
 	}
 	return nil, err
