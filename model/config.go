@@ -133,7 +133,7 @@ func (c *Config) validate(doc *yaml.Node) []Problem {
 		case e.Name == "":
 			out = append(out, configProblem(line, "an environment has no name"))
 		case known[e.Name]:
-			out = append(out, configProblem(line, fmt.Sprintf("environment %q is listed twice", e.Name)))
+			out = append(out, configProblem(line, fmt.Sprintf("environment %q is listed twice: the first entry is used", e.Name)))
 		}
 		for _, a := range e.After {
 			if !known[a] {
@@ -196,10 +196,12 @@ func (c *Config) Alias(name string) (string, bool) {
 // with upstream links. It returns nil when ferry.yaml names none.
 func (c *Config) EnvironmentList() Environments {
 	var out Environments
+	seen := map[string]bool{}
 	for i, e := range c.Environments {
-		if e.Name == "" {
-			continue
+		if e.Name == "" || seen[e.Name] {
+			continue // the first entry of a name counts; validate reports the rest
 		}
+		seen[e.Name] = true
 		env := Environment{Name: e.Name, Kube: e.Kube, Protected: e.Protected, Upstream: e.After,
 			Aliases: e.Aliases, Ref: e.Ref}
 		if e.After == nil && i > 0 { // "after: []" says: promoted from none

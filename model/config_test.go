@@ -101,3 +101,17 @@ func TestAfterEmptyMeansNoUpstreamAndAliasesAreKept(t *testing.T) {
 		t.Errorf("Alias(production) = %q %v", env, ok)
 	}
 }
+
+func TestAnEnvironmentListedTwiceIsOneColumn(t *testing.T) {
+	cfg, problems := ParseConfig([]byte("environments:\n  - name: dev\n  - name: prod\n  - name: dev\n    protected: true\n"))
+	envs := cfg.EnvironmentList()
+	if got := envs.Names(); len(got) != 2 || got[0] != "dev" || got[1] != "prod" {
+		t.Errorf("environments %v, want dev, prod", got)
+	}
+	if e, _ := envs.Get("dev"); e.Protected {
+		t.Error("the second entry of dev was used, not the first")
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0].Message, `environment "dev" is listed twice: the first entry is used`) || problems[0].Line != 4 {
+		t.Errorf("problems %+v", problems)
+	}
+}
