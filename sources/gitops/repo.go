@@ -134,7 +134,12 @@ func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 		rev = "HEAD"
 	}
 	hash, err := r.git.ResolveRevision(plumbing.Revision(rev))
-	if err != nil {
+	switch {
+	case err != nil && ref == "" && r.empty():
+		return nil, fmt.Errorf("repo %s has no commits yet: commit the deploy configuration first", r.Origin)
+	case err != nil && ref == "":
+		return nil, fmt.Errorf("repo %s: HEAD names no commit (%v): check out a branch", r.Origin, err)
+	case err != nil:
 		return nil, fmt.Errorf("repo %s: cannot resolve --ref %q: %w", r.Origin, rev, err)
 	}
 	commit, err := r.git.CommitObject(*hash)
@@ -165,6 +170,23 @@ func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 	t := repotree.NewTree(hash.String(), files)
 	t.Refs = repoRefs{r}
 	return t, nil
+}
+
+// empty reports whether the repository has no branch at all (git init,
+// nothing committed).
+func (r *Repo) empty() bool {
+	refs, err := r.git.References()
+	if err != nil {
+		return false
+	}
+	any := false
+	_ = refs.ForEach(func(ref *plumbing.Reference) error {
+		if ref.Name().IsBranch() || ref.Name().IsRemote() {
+			any = true
+		}
+		return nil
+	})
+	return !any
 }
 
 // WorktreeTree reads the files of the work tree as they are on disk,

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5"
+
 	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/sources/gitops"
 )
@@ -149,5 +151,22 @@ func TestLastChangesAndContains(t *testing.T) {
 	}
 	if _, known := repo.Contains(strings.Repeat("ab", 20), prod); known {
 		t.Errorf("an unknown revision should be reported unknown")
+	}
+}
+
+// An empty repository is named as such, not as a --ref the user never
+// passed (issue 12's wrong words).
+func TestAnEmptyRepositorySaysItHasNoCommits(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := git.PlainInit(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := gitops.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = repo.Tree("")
+	if err == nil || !strings.Contains(err.Error(), "has no commits yet") || strings.Contains(err.Error(), "--ref") {
+		t.Errorf("err = %v", err)
 	}
 }
