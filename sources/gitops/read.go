@@ -85,6 +85,7 @@ type reader struct {
 // read from that branch when the tree knows its repository (Tree.Refs).
 func Read(t *repotree.Tree) *Result {
 	r := newReader(t, nil)
+	r.reportSkipped()
 	r.readTree()
 	r.readBranches()
 	r.mergeAliases()
@@ -208,6 +209,22 @@ func (r *reader) recordUnits() {
 func (r *reader) declareArgo(d model.Declared, unitPath string) {
 	r.viaArgo[len(r.res.Declared)] = true
 	r.declare(d, unitPath)
+}
+
+// reportSkipped names every YAML file left out for its size: its
+// environment would vanish without a word otherwise.
+func (r *reader) reportSkipped() {
+	paths := make([]string, 0, len(r.t.Skipped))
+	for p := range r.t.Skipped {
+		if repotree.IsYAML(p) {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		r.problem("", "", model.Problem{Source: "git", File: p,
+			Message: fmt.Sprintf("%.1f MiB: not read (ferry reads files up to %d MiB); what it declares is missing", float64(r.t.Skipped[p])/(1<<20), maxFileSize>>20)})
+	}
 }
 
 func (r *reader) problem(app, env string, p model.Problem) {

@@ -150,9 +150,13 @@ func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: tree of %s: %w", r.Origin, hash, err)
 	}
-	files := map[string][]byte{}
+	files, skipped := map[string][]byte{}, map[string]int64{}
 	err = tree.Files().ForEach(func(f *object.File) error {
-		if f.Size > maxFileSize || !f.Mode.IsFile() {
+		if !f.Mode.IsFile() {
+			return nil
+		}
+		if f.Size > maxFileSize {
+			skipped[f.Name] = f.Size
 			return nil
 		}
 		rd, err := f.Reader()
@@ -168,7 +172,7 @@ func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 		return nil, fmt.Errorf("repo %s: reading %s: %w", r.Origin, hash, err)
 	}
 	t := repotree.NewTree(hash.String(), files)
-	t.Refs = repoRefs{r}
+	t.Refs, t.Skipped = repoRefs{r}, skipped
 	return t, nil
 }
 
@@ -195,7 +199,7 @@ func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 	if r.Root == "" {
 		return nil, fmt.Errorf("repo %s: --worktree needs a local checkout", r.Origin)
 	}
-	files := map[string][]byte{}
+	files, skipped := map[string][]byte{}, map[string]int64{}
 	err := filepath.WalkDir(r.Root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -206,10 +210,15 @@ func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		if info, err := d.Info(); err != nil || info.Size() > maxFileSize {
+		rel, _ := filepath.Rel(r.Root, p)
+		info, err := d.Info()
+		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(r.Root, p)
+		if info.Size() > maxFileSize {
+			skipped[filepath.ToSlash(rel)] = info.Size()
+			return nil
+		}
 		b, err := os.ReadFile(p)
 		files[filepath.ToSlash(rel)] = b
 		return err
@@ -218,6 +227,6 @@ func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 		return nil, fmt.Errorf("repo %s: reading the work tree: %w", r.Origin, err)
 	}
 	t := repotree.NewTree("", files)
-	t.Refs = repoRefs{r}
+	t.Refs, t.Skipped = repoRefs{r}, skipped
 	return t, nil
 }

@@ -170,3 +170,32 @@ func TestAnEmptyRepositorySaysItHasNoCommits(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A values file over the size ferry reads is named as a problem, not
+// dropped with its environment in silence (issue 12's silent drops).
+func TestAnOversizedFileIsReportedNotDropped(t *testing.T) {
+	r := testrepo.FromDir(t, t.TempDir())
+	r.Write("environments/dev/search/values.yaml", "image:\n  tag: v1\n")
+	r.Write("environments/prod/search/values.yaml", "image:\n  tag: v1\n"+strings.Repeat("# padding\n", 500000))
+	r.Commit("prod's values grew")
+	repo, err := gitops.Open(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, read := range map[string]func() (*gitops.Tree, error){"commit": func() (*gitops.Tree, error) { return repo.Tree("") }, "worktree": repo.WorktreeTree} {
+		tree, err := read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := gitops.Read(tree)
+		found := false
+		for _, p := range res.Problems {
+			if p.File == "environments/prod/search/values.yaml" && strings.Contains(p.Message, "not read (ferry reads files up to 4 MiB)") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: problems %+v lack the oversized file", name, res.Problems)
+		}
+	}
+}

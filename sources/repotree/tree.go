@@ -17,9 +17,12 @@ type Tree struct {
 	// Refs reads the other branches and tags of the repository the tree
 	// came from (an environment may live on a branch of its own); nil for
 	// a tree made in memory.
-	Refs  Refs
-	files map[string][]byte
-	paths []string
+	Refs Refs
+	// Skipped are the files left out for their size (path → bytes): the
+	// reader reports them, so nothing vanishes without a word.
+	Skipped map[string]int64
+	files   map[string][]byte
+	paths   []string
 }
 
 // Refs reads other branches and tags of a repository.
