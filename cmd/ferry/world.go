@@ -118,7 +118,7 @@ func (sf *sourceFlags) newClusters(byDefault, asked bool) feed.NewClusters {
 		if !asked && !(byDefault && (named || sf.clusters != nil)) {
 			return nil, nil
 		}
-		opts := cluster.Options{Kubeconfig: sf.kubeconfig, Environments: envs, Applied: applied, Logf: logf()}
+		opts := cluster.Options{Kubeconfig: sf.kubeconfig, Environments: envs, Applied: applied, Logf: logf(), Asked: asked}
 		if sf.clusters != nil {
 			return cluster.NewFromClients(opts, sf.clusters), nil
 		}

@@ -45,6 +45,9 @@ func New(o Options) (*Source, []model.CellProblem) {
 		}
 		if ctxName == "" {
 			s.logf("cluster: no kubeconfig context for environment %s; its cluster is not read", env.Name)
+			if o.Asked {
+				problems = append(problems, envProblem(env.Name, noContext(env.Name, raw)))
+			}
 			continue
 		}
 		if env.Kube.Context == "" {
@@ -62,6 +65,20 @@ func New(o Options) (*Source, []model.CellProblem) {
 		s.envs = append(s.envs, envClients{env: env.Name, Clients: c})
 	}
 	return s, problems
+}
+
+// noContext says that no context matches, and which there are.
+func noContext(env string, raw *clientcmdapi.Config) string {
+	names := make([]string, 0, len(raw.Contexts))
+	for n := range raw.Contexts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	have := "the kubeconfig has none"
+	if len(names) > 0 {
+		have = "the kubeconfig has " + strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("no kubeconfig context matches environment %s (%s): name one in ferry.yaml (environments[].kube.context)", env, have)
 }
 
 // chooseContext returns the context for an environment: the one ferry.yaml

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,5 +50,24 @@ func TestTuneRaisesRateLimitsAndNeverPrompts(t *testing.T) {
 	tune(set)
 	if set.QPS != 7 || set.Burst != 9 {
 		t.Errorf("explicit limits overridden: %v/%v", set.QPS, set.Burst)
+	}
+}
+
+// Clusters asked for and no context matching an environment: a problem
+// on its column, naming the contexts there are (issue 12's silent drops).
+func TestNoMatchingContextIsAProblemWhenClustersAreAsked(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(kubeconfig, []byte("apiVersion: v1\nkind: Config\ncontexts:\n- name: staging-eu\n  context: {cluster: c1, user: u1}\nclusters:\n- name: c1\n  cluster: {server: 'https://127.0.0.1:1'}\nusers:\n- name: u1\n  user: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	envs := model.Environments{{Name: "dev"}}
+	_, quiet := New(Options{Kubeconfig: kubeconfig, Environments: envs})
+	if len(quiet) != 0 {
+		t.Errorf("clusters read by default: problems %+v, want none", quiet)
+	}
+	_, problems := New(Options{Kubeconfig: kubeconfig, Environments: envs, Asked: true})
+	if len(problems) != 1 || problems[0].Env != "dev" ||
+		!strings.Contains(problems[0].Message, "no kubeconfig context matches environment dev (the kubeconfig has staging-eu)") {
+		t.Errorf("problems %+v", problems)
 	}
 }

@@ -37,6 +37,10 @@ type Options struct {
 	Applied func(app, env, revision string) bool
 	// Logf receives diagnostics; nothing is ever written to stdout/stderr.
 	Logf func(format string, args ...any)
+	// Asked: the user asked for the clusters (--sources cluster), so an
+	// environment no context matches is a problem on its column, not a
+	// line in the log.
+	Asked bool
 }
 
 // Clients are the API clients of one environment.
