@@ -1,9 +1,11 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -71,7 +73,8 @@ var configKeys = map[string][]string{
 func ParseConfig(data []byte) (*Config, []Problem) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return &Config{}, []Problem{configProblem(0, "not valid YAML: "+yamlMessage(err))}
+		line, msg := lineOf(yamlMessage(err))
+		return &Config{}, []Problem{configProblem(line, "not valid YAML: "+msg)}
 	}
 	if len(root.Content) == 0 {
 		return &Config{}, nil
@@ -79,7 +82,16 @@ func ParseConfig(data []byte) (*Config, []Problem) {
 	doc := root.Content[0]
 	problems := checkKeys(doc, "")
 	var cfg Config
-	if err := doc.Decode(&cfg); err != nil {
+	var typeErr *yaml.TypeError
+	switch err := doc.Decode(&cfg); {
+	case errors.As(err, &typeErr):
+		// yaml.v3 decodes every field it can: a wrong field is dropped, the
+		// rest of the file is used.
+		for _, e := range typeErr.Errors {
+			line, msg := lineOf(e)
+			problems = append(problems, configProblem(line, msg+": this field is ignored, the rest is used"))
+		}
+	case err != nil:
 		problems = append(problems, configProblem(doc.Line, yamlMessage(err)))
 		return &Config{}, problems
 	}
@@ -250,6 +262,20 @@ func itemLine(doc *yaml.Node, list string, i int) int {
 
 func configProblem(line int, msg string) Problem {
 	return Problem{Source: "git", File: ConfigFile, Line: line, Message: msg}
+}
+
+// lineOf splits yaml.v3's "line 3: message" into the line and the message.
+func lineOf(msg string) (int, string) {
+	rest, ok := strings.CutPrefix(msg, "line ")
+	if !ok {
+		return 0, msg
+	}
+	num, text, ok := strings.Cut(rest, ": ")
+	line, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return 0, msg
+	}
+	return line, text
 }
 
 // yamlMessage strips yaml.v3's "yaml: " prefix; the caller names the file.

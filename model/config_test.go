@@ -115,3 +115,19 @@ func TestAnEnvironmentListedTwiceIsOneColumn(t *testing.T) {
 		t.Errorf("problems %+v", problems)
 	}
 }
+
+// One wrongly typed field drops that field, not the file; errors carry
+// their line (issue 12's silent drops and wrong words).
+func TestAWronglyTypedFieldDropsOnlyItself(t *testing.T) {
+	cfg, problems := ParseConfig([]byte("environments:\n  - name: dev\n  - name: prod\n    protected: maybe\nregistries:\n  r.example:\n    insecure: true\n"))
+	if got := cfg.EnvironmentList().Names(); len(got) != 2 || !cfg.Insecure("r.example") {
+		t.Errorf("environments %v, insecure %v: the rest of the file must be used", got, cfg.Insecure("r.example"))
+	}
+	if len(problems) != 1 || problems[0].Line != 4 || !strings.Contains(problems[0].Message, "this field is ignored, the rest is used") {
+		t.Errorf("problems %+v", problems)
+	}
+	_, problems = ParseConfig([]byte("environments:\n  - name: dev\n  - name: prod: eu\n"))
+	if len(problems) != 1 || problems[0].Line != 3 || !strings.HasPrefix(problems[0].Message, "not valid YAML: ") {
+		t.Errorf("a syntax error on line 3: %+v", problems)
+	}
+}
