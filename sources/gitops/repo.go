@@ -111,6 +111,10 @@ func explainTransport(err error) string {
 		return err.Error() + " (ferry uses go-git, which reads neither ~/.ssh/config nor git credential helpers: use an ssh-agent key or a token in the URL)"
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return "repository not found"
+	case strings.Contains(err.Error(), "timeout awaiting response headers"):
+		return fmt.Sprintf("the server accepted the connection but did not answer within %s", AnswerTimeout)
+	case strings.Contains(err.Error(), "TLS handshake timeout"), strings.Contains(err.Error(), "i/o timeout"):
+		return fmt.Sprintf("no connection within %s (%v)", ConnectTimeout, err)
 	}
 	return err.Error()
 }
