@@ -42,7 +42,7 @@ func (r *Repo) IsClone() bool { return r.Root == "" && IsRemote(r.Origin) }
 func (r *Repo) Fetch(ctx context.Context) error {
 	defer r.lock()()
 	if err := fetch(ctx, r.git); err != nil {
-		return fmt.Errorf("repo %s: cannot fetch: %s", r.Origin, explainTransport(err))
+		return fmt.Errorf("repo %s: cannot fetch: %s", r.Origin, ExplainTransport(r.Origin, err))
 	}
 	return nil
 }

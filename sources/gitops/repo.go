@@ -87,7 +87,7 @@ func Clone(ctx context.Context, url, cacheDir string) (*Repo, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("repo %s: cannot clone: %s", url, explainTransport(err))
+		return nil, fmt.Errorf("repo %s: cannot clone: %s", url, ExplainTransport(url, err))
 	}
 	return &Repo{git: withOpenPacks(r, dir, ""), Origin: url}, nil
 }
@@ -104,20 +104,42 @@ func fetch(ctx context.Context, r *git.Repository) error {
 	return err
 }
 
-// explainTransport turns go-git's transport errors into advice.
-func explainTransport(err error) string {
+// ExplainTransport turns go-git's transport errors on url into advice
+// that names the host and what is missing. Push (sources/gitwrite) and
+// clone and fetch say the same.
+func ExplainTransport(url string, err error) string {
+	host := HostOf(url)
 	switch {
+	case strings.Contains(err.Error(), "SSH_AUTH_SOCK"):
+		return fmt.Sprintf("%s is reached over SSH and no ssh-agent is running: start one and ssh-add your key, or use an https URL with a token", host)
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return err.Error() + " (ferry uses go-git, which reads neither ~/.ssh/config nor git credential helpers: use an ssh-agent key or a token in the URL)"
+		return fmt.Sprintf("%s refused the credentials (%v): ferry uses go-git, which reads neither ~/.ssh/config nor git credential helpers — use an ssh-agent key, a token in FERRY_GIT_TOKEN, or one in the URL", host, err)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
-		return "repository not found"
+		return "repository not found on " + host
 	case strings.Contains(err.Error(), "timeout awaiting response headers"):
-		return fmt.Sprintf("the server accepted the connection but did not answer within %s", AnswerTimeout)
+		return fmt.Sprintf("%s accepted the connection but did not answer within %s", host, AnswerTimeout)
 	case strings.Contains(err.Error(), "TLS handshake timeout"), strings.Contains(err.Error(), "i/o timeout"):
-		return fmt.Sprintf("no connection within %s (%v)", ConnectTimeout, err)
+		return fmt.Sprintf("no connection to %s within %s (%v)", host, ConnectTimeout, err)
 	}
 	return err.Error()
 }
+
+// HostOf names the host of a Git URL (https, ssh or scp-like).
+func HostOf(url string) string {
+	if m := scpHost.FindStringSubmatch(url); m != nil {
+		return m[1]
+	}
+	if _, rest, ok := strings.Cut(url, "://"); ok {
+		host, _, _ := strings.Cut(rest, "/")
+		if _, h, ok := strings.Cut(host, "@"); ok {
+			host = h
+		}
+		return host
+	}
+	return "the remote"
+}
+
+var scpHost = regexp.MustCompile(`^[\w.-]+@([\w.-]+):`)
 
 // Head returns the commit HEAD points at.
 func (r *Repo) Head() (string, error) {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"os/user"
-	"regexp"
 	"strings"
 	"time"
 
@@ -43,37 +42,24 @@ func auth(remoteURL string) transport.AuthMethod {
 	return nil
 }
 
-// pushAdvice says why a push failed and what would make it work.
+// pushAdvice says why a push failed and what would make it work; what
+// is not particular to pushing is said as a clone or fetch would say it.
 func pushAdvice(remoteURL string, err error) string {
-	host := hostOf(remoteURL)
+	host := gitops.HostOf(remoteURL)
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
 		if gitops.IsRemote(remoteURL) && !strings.HasPrefix(remoteURL, "http") {
 			return fmt.Sprintf("%s did not accept ferry's SSH key (%v): ferry offers the keys of the ssh-agent at SSH_AUTH_SOCK; add the key with ssh-add", host, err)
 		}
 		return fmt.Sprintf("%s wants credentials (%v): set FERRY_GIT_TOKEN to a token allowed to push", host, err)
-	case strings.Contains(err.Error(), "SSH_AUTH_SOCK"):
-		return fmt.Sprintf("%s is reached over SSH and no ssh-agent is running (%v): start one and ssh-add the key, or use an https URL with FERRY_GIT_TOKEN", host, err)
 	case strings.Contains(err.Error(), "non-fast-forward"):
 		return fmt.Sprintf("the branch on %s keeps moving (%v): refresh and commit again", host, err)
 	}
-	return err.Error()
+	return gitops.ExplainTransport(remoteURL, err)
 }
-
-var scpHost = regexp.MustCompile(`^[\w.-]+@([\w.-]+):`)
 
 // now is when commits are made; tests fix it.
 var now = time.Now
-
-func hostOf(remoteURL string) string {
-	if m := scpHost.FindStringSubmatch(remoteURL); m != nil {
-		return m[1]
-	}
-	if u, err := url.Parse(remoteURL); err == nil && u.Host != "" {
-		return u.Hostname()
-	}
-	return "the remote"
-}
 
 // signature is who the commit is by: GIT_AUTHOR_NAME and _EMAIL, else
 // the repo's and the user's git config, else a guess (said in a note).
