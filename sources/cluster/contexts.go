@@ -62,6 +62,9 @@ func New(o Options) (*Source, []model.CellProblem) {
 			perContext[ctxName] = c
 		}
 		c.Namespace = env.Kube.Namespace
+		if kc := raw.Contexts[ctxName]; c.Namespace == "" && kc != nil {
+			c.Namespace = kc.Namespace // as kubectl does: the context's own namespace
+		}
 		s.envs = append(s.envs, envClients{env: env.Name, Clients: c})
 	}
 	return s, problems

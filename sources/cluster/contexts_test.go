@@ -71,3 +71,21 @@ func TestNoMatchingContextIsAProblemWhenClustersAreAsked(t *testing.T) {
 		t.Errorf("problems %+v", problems)
 	}
 }
+
+// A context's own namespace is where ferry reads, as kubectl does, unless
+// ferry.yaml names another (issue 12: it listed every namespace, and one
+// RBAC refusal became a problem per namespace).
+func TestAContextsNamespaceIsUsed(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(kubeconfig, []byte("apiVersion: v1\nkind: Config\ncontexts:\n- name: dev\n  context: {cluster: c1, user: u1, namespace: shop}\nclusters:\n- name: c1\n  cluster: {server: 'https://127.0.0.1:1'}\nusers:\n- name: u1\n  user: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, problems := New(Options{Kubeconfig: kubeconfig, Environments: model.Environments{{Name: "dev"}}})
+	if len(problems) != 0 || len(s.envs) != 1 || s.envs[0].Namespace != "shop" {
+		t.Fatalf("problems %+v, envs %+v: want dev read in namespace shop", problems, s.envs)
+	}
+	s, _ = New(Options{Kubeconfig: kubeconfig, Environments: model.Environments{{Name: "dev", Kube: model.KubeTarget{Namespace: "web"}}}})
+	if s.envs[0].Namespace != "web" {
+		t.Errorf("ferry.yaml's namespace lost to the context's: %q", s.envs[0].Namespace)
+	}
+}
