@@ -56,7 +56,7 @@ func newResumeCmd() *cobra.Command {
 	var env string
 	cmd := &cobra.Command{
 		Use:   "resume APP --env ENV",
-		Short: "Lift ferry's hold on a cell: Flux image automation writes the field again",
+		Short: "Lift ferry's hold on a cell: image automation (Flux, Argo CD Image Updater) writes it again",
 		Example: `  ferry resume checkout --env prod-eu --reason "INC-1234 fixed in 2.7.2"
   ferry resume checkout --env prod-eu --dry-run`,
 		Args: cobra.ExactArgs(1),
