@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -52,6 +53,8 @@ func (f *promoteFlags) changes(ctx context.Context, l *loaded, apps []string) ([
 		return nil, fmt.Errorf("--all-behind takes no app names: it picks every app behind its upstream")
 	case !f.allBehind && len(apps) == 0:
 		return nil, fmt.Errorf("name the apps to promote, or pass --all-behind")
+	case f.digest != "" && !digestForm.MatchString(f.digest):
+		return nil, fmt.Errorf("--digest %q: want sha256: and 64 hex digits", f.digest)
 	}
 	env, ok := l.world.Environments.Get(f.to)
 	if !ok {
@@ -138,3 +141,5 @@ func knownApp(g *model.Grid, app string) error {
 	}
 	return fmt.Errorf("no app %q in this repo (have %s)", app, strings.Join(names, ", "))
 }
+
+var digestForm = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)

@@ -120,7 +120,7 @@ func openAppRepo(ctx context.Context, where string) (*gitops.Repo, error) {
 	}
 	repo, err := gitops.Open(where)
 	if err != nil {
-		return nil, fmt.Errorf("app repo: %w", err)
+		return nil, fmt.Errorf("the app's source repo %s is not a git repository: run this inside the app's repo, or name it with --app-repo", where)
 	}
 	return repo, nil
 }
