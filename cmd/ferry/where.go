@@ -106,9 +106,10 @@ func whereIn(appRepo string) func(context.Context, string, map[model.CellKey]str
 		if err != nil {
 			return nil, fmt.Errorf("commit %s is not in the app repo %s (start ferry with --app-repo to name another)", rev, appRepo)
 		}
+		classify := reach.For(app, commit)
 		out := make(map[model.CellKey]model.Reach, len(revisions))
 		for k, r := range revisions {
-			out[k], _, _ = reach.Classify(app, commit, r)
+			out[k], _, _ = classify(r)
 		}
 		return out, nil
 	}

@@ -40,6 +40,7 @@ func Of(app *gitops.Repo, world *model.World, commit string, apps, envs []string
 	out := Output{Commit: commit, Answers: []Answer{}}
 	grid := world.Grid()
 	source := appSource(app)
+	classify := memo(app, commit)
 	for _, env := range grid.Environments {
 		if len(envs) > 0 && !slices.Contains(envs, env) {
 			continue
@@ -53,7 +54,7 @@ func Of(app *gitops.Repo, world *model.World, commit string, apps, envs []string
 				if len(apps) == 0 && !fromSource(img, source) {
 					continue
 				}
-				a := answer(app, world, img, commit)
+				a := answer(classify, world, img)
 				a.Env, a.App = env, row.Name
 				out.Answers = append(out.Answers, a)
 				if a.Found() {
@@ -83,16 +84,41 @@ func fromSource(img model.ImageStatus, source string) bool {
 	return source != "" && img.Registry != nil && model.WebRepo(img.Registry.Source) == source
 }
 
-// answer says how far commit has come in one image's environment.
-func answer(app *gitops.Repo, w *model.World, img model.ImageStatus, commit string) Answer {
+// answer says how far the commit has come in one image's environment.
+func answer(classify Classifier, w *model.World, img model.ImageStatus) Answer {
 	rev, truth := img.Revision(w.FactsOfDigest)
 	a := Answer{Image: img.Name, Revision: rev, Truth: truth}
 	if img.Registry != nil {
 		a.Version = img.Registry.Version
 	}
-	a.Reach, a.Behind, a.Note = Classify(app, commit, rev)
+	a.Reach, a.Behind, a.Note = classify(rev)
 	return a
 }
+
+// Classifier answers Classify for one commit, by revision.
+type Classifier func(revision string) (model.Reach, int, string)
+
+// memo classifies each revision once: environments that run the same
+// artifact ask the app repo one question.
+func memo(app *gitops.Repo, commit string) Classifier {
+	type result struct {
+		reach  model.Reach
+		behind int
+		note   string
+	}
+	seen := map[string]result{}
+	return func(rev string) (model.Reach, int, string) {
+		r, ok := seen[rev]
+		if !ok {
+			r.reach, r.behind, r.note = Classify(app, commit, rev)
+			seen[rev] = r
+		}
+		return r.reach, r.behind, r.note
+	}
+}
+
+// For is a Classifier of commit in the app repo (the console's w).
+func For(app *gitops.Repo, commit string) Classifier { return memo(app, commit) }
 
 // Classify says whether what was built from revision holds commit, and
 // if not, how many commits it lacks.
