@@ -40,6 +40,9 @@ type LiveFacts struct {
 	// RolloutComplete is false while the workload controller has not
 	// observed the latest generation or not all replicas are updated.
 	RolloutComplete bool `json:"rolloutComplete"`
+	// ReadyAt is, per running digest, when the last of its ready pods
+	// became ready: the moment a rollout of that artifact finished.
+	ReadyAt map[string]time.Time `json:"readyAt,omitempty"`
 }
 
 // ControllerFacts is what a GitOps controller (Argo CD, Flux) says about the

@@ -26,6 +26,9 @@ type HistoryEntry struct {
 	// Trailers are the commit's Ferry-* lines: who promoted or rolled back
 	// what, from what, and why.
 	Trailers []Trailer `json:"trailers,omitempty"`
+	// Rollout says how far the newest change of a cell has come in its
+	// cluster; nil where no cluster was read, or a later change replaced it.
+	Rollout *Rollout `json:"rollout,omitempty"`
 }
 
 // ParseTrailers reads the Ferry-* trailers of a commit message, in order.

@@ -246,7 +246,7 @@ func TestStageReviewCommitAndWatchItRollOut(t *testing.T) {
 		t.Error("the remote's branch did not move")
 	}
 	f.keys("esc", "t") // the timeline has the commit on top
-	f.see("timeline, newest first", "▸ ", "prod-us    catalog", "promote catalog 4.3.0 to prod-us")
+	f.see("timeline, newest first", "▸ ", "prod-us    catalog", "[● ready ", "promote catalog 4.3.0 to prod-us")
 	f.keys("esc", "q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
 }

@@ -50,6 +50,7 @@ func (c *Console) timelineChoices(m timelineMsg) {
 		c.notice = "t: the repo's history holds no change of what an environment declares"
 		return
 	}
+	c.world.AnnotateRollouts(m.entries)
 	options := make([]string, len(m.entries))
 	for i, e := range m.entries {
 		options[i] = timelineLine(e)
@@ -88,8 +89,12 @@ func timelineLine(e model.HistoryEntry) string {
 	if e.Merged {
 		via = " ⇢PR"
 	}
-	return fmt.Sprintf("%s  %-10s %-16s %s → %s  %s%s  %s", e.When.Local().Format("2006-01-02 15:04"), Clean(e.Env), Clean(e.App),
-		shortRef(e.From), shortRef(e.To), Clean(e.Author), via, Clean(subject))
+	live := ""
+	if r := RolloutText(e.Rollout, e.When); r != "" {
+		live = "  [" + r + "]"
+	}
+	return fmt.Sprintf("%s  %-10s %-16s %s → %s%s  %s%s  %s", e.When.Local().Format("2006-01-02 15:04"), Clean(e.Env), Clean(e.App),
+		shortRef(e.From), shortRef(e.To), live, Clean(e.Author), via, Clean(subject))
 }
 
 // shortRef names an artifact in few columns: its tag, else its digest.

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -85,6 +87,42 @@ apps:
 	if gone.State != model.StateError || len(gone.Problems) == 0 || !strings.Contains(gone.Problems[0].Message, "e2e-gone") {
 		t.Errorf("prod-eu = %s with %v; want an error naming the context", gone.State, gone.Problems)
 	}
+
+	// The timeline says how far the change came in each cluster.
+	rollouts := logRollouts(t, "--repo", r.Dir, "--kubeconfig", kubeconfig, "--sources", "git,cluster", "--since", "100000h")
+	if dev := rollouts["dev"]; dev == nil || dev.State != model.RolloutDone || dev.Pods != 2 || dev.ReadyAt == nil || !dev.ReadyAt.Equal(podsReady) {
+		t.Errorf("dev's rollout = %+v, want done, 2 pods ready at %s", dev, podsReady)
+	}
+	if prod := rollouts["prod"]; prod == nil || prod.State != model.RolloutNotStarted {
+		t.Errorf("prod's rollout = %+v, want not started (its pods run another digest)", prod)
+	}
+	if gone, ok := rollouts["prod-eu"]; !ok || gone != nil {
+		t.Errorf("prod-eu's rollout = %+v (listed %v), want none: its cluster was not read", gone, ok)
+	}
+	if plain := logRollouts(t, "--repo", r.Dir, "--sources", "git", "--since", "100000h"); plain["dev"] != nil {
+		t.Errorf("without clusters asked for, log read them: %+v", plain["dev"])
+	}
+}
+
+// podsReady is when runDeployment's pods became ready.
+var podsReady = time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+
+// logRollouts is the rollout `ferry log` reports per environment.
+func logRollouts(t *testing.T, args ...string) map[string]*model.Rollout {
+	t.Helper()
+	out, errOut, code := ferry(t, append([]string{"log", "-o", "json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("ferry log: exit %d: %s", code, errOut)
+	}
+	var entries []model.HistoryEntry
+	if err := json.Unmarshal([]byte(out), &entries); err != nil {
+		t.Fatalf("ferry log -o json: %v\n%s", err, out)
+	}
+	rollouts := map[string]*model.Rollout{}
+	for _, e := range entries {
+		rollouts[e.Env] = e.Rollout
+	}
+	return rollouts
 }
 
 func deploymentYAML(image string) string {
@@ -128,6 +166,7 @@ func runDeployment(t *testing.T, c kubernetes.Interface, ns, digest string) {
 		p, err := c.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}, Spec: spec}, metav1.CreateOptions{})
 		must(err)
 		p.Status.Phase = corev1.PodRunning
+		p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(podsReady)}}
 		p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "api", Image: spec.Containers[0].Image,
 			ImageID: "docker-pullable://ghcr.io/shop/search@" + digest, Ready: true}}
 		_, err = c.CoreV1().Pods(ns).UpdateStatus(ctx, p, metav1.UpdateOptions{})

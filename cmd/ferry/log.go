@@ -12,6 +12,7 @@ import (
 
 type logFlags struct {
 	repoFlags
+	sourceFlags
 	envs   []string
 	apps   []string
 	since  time.Duration
@@ -26,6 +27,8 @@ func newLogCmd() *cobra.Command {
 		Long: `log lists every change of what the environments declare on the branch's first-parent
 line: which artifact, from what, the commit, who made it, its subject, whether it came in
 through a merge (a pull request), and the Ferry-* trailers of promotions, rollbacks and holds.
+Where clusters are read (ferry.yaml names contexts, or --sources cluster), the newest change
+of each cell says how far it has come there: when its pods became ready, or how many run it.
 -o json is an audit trail: every change of every cell in the period.`,
 		Example: `  ferry log --env prod-eu --since 6h
   ferry log --app checkout --since 168h
@@ -35,6 +38,7 @@ through a merge (a pull request), and the Ferry-* trailers of promotions, rollba
 	}
 	fs := cmd.Flags()
 	f.repoFlags.register(fs)
+	f.sourceFlags.register(fs)
 	fs.StringSliceVar(&f.envs, "env", nil, "only these environments (comma list)")
 	fs.StringSliceVar(&f.apps, "app", nil, "only these apps (comma list)")
 	fs.DurationVar(&f.since, "since", 24*time.Hour, "how far back")
@@ -69,6 +73,13 @@ func runLog(cmd *cobra.Command, f *logFlags) error {
 	if entries == nil {
 		entries = []model.HistoryEntry{}
 	}
+	if len(entries) > 0 && f.readsClusters(res.Environments) {
+		world, err := loadWorld(cmd.Context(), &f.repoFlags, &f.sourceFlags, cmd.ErrOrStderr())
+		if err != nil {
+			return err
+		}
+		world.AnnotateRollouts(entries)
+	}
 	if f.output == "json" {
 		return printJSON(cmd.OutOrStdout(), entries)
 	}
@@ -78,4 +89,14 @@ func runLog(cmd *cobra.Command, f *logFlags) error {
 	}
 	printHistory(cmd.OutOrStdout(), entries, true)
 	return nil
+}
+
+// readsClusters: the rollouts are asked for where the clusters would be
+// read by status: --sources names them, or ferry.yaml names contexts.
+func (f *logFlags) readsClusters(envs model.Environments) bool {
+	if len(f.sources) > 0 {
+		use, _ := sourceList(f.sources)
+		return use["cluster"]
+	}
+	return f.clusters != nil || slices.ContainsFunc(envs, func(e model.Environment) bool { return e.Kube.Context != "" })
 }

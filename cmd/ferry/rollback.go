@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -202,11 +203,15 @@ func runHistory(cmd *cobra.Command, f *historyFlags, app string) error {
 // environment and app (the timeline, over many cells).
 func printHistory(w io.Writer, entries []model.HistoryEntry, withCell bool) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	cell := ""
+	cell, live := "", slices.ContainsFunc(entries, func(e model.HistoryEntry) bool { return e.Rollout != nil })
 	if withCell {
 		cell = "ENV\tAPP\t"
 	}
-	fmt.Fprintln(tw, "WHEN\t"+cell+"IMAGE\tFROM\tTO\tCOMMIT\tAUTHOR\tSUBJECT")
+	header := "WHEN\t" + cell + "IMAGE\tFROM\tTO\t"
+	if live {
+		header += "LIVE\t"
+	}
+	fmt.Fprintln(tw, header+"COMMIT\tAUTHOR\tSUBJECT")
 	for _, e := range entries {
 		if withCell {
 			cell = ui.Clean(e.Env) + "\t" + ui.Clean(e.App) + "\t"
@@ -215,8 +220,12 @@ func printHistory(w io.Writer, entries []model.HistoryEntry, withCell bool) {
 		if reason := trailer(e.Trailers, "Ferry-Reason"); reason != "" {
 			subject += " (" + reason + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\t%s\n", e.When.Local().Format("2006-01-02 15:04"), cell, ui.Clean(e.Image),
-			ui.Clean(refName(e.From)), ui.Clean(refName(e.To)), model.ShortRevision(e.Commit), ui.Clean(e.Author), ui.Clean(subject))
+		rollout := ""
+		if live {
+			rollout = ui.RolloutText(e.Rollout, e.When) + "\t"
+		}
+		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s%s\t%s\t%s\n", e.When.Local().Format("2006-01-02 15:04"), cell, ui.Clean(e.Image),
+			ui.Clean(refName(e.From)), ui.Clean(refName(e.To)), rollout, model.ShortRevision(e.Commit), ui.Clean(e.Author), ui.Clean(subject))
 	}
 	tw.Flush()
 }

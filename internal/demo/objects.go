@@ -121,7 +121,8 @@ func newPod(app string, r running, suffix string, started time.Time) *corev1.Pod
 		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: app, Image: r.Image}}},
 		Status: corev1.PodStatus{
 			Phase:      corev1.PodRunning,
-			Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}},
+			Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue,
+				LastTransitionTime: metav1.NewTime(started)}},
 			ContainerStatuses: []corev1.ContainerStatus{{
 				Name: app, Image: r.Image, ImageID: r.ImageID, Ready: true, Started: ptr(true),
 				State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(started)}},

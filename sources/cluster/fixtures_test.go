@@ -36,6 +36,8 @@ type admin struct {
 	kube kubernetes.Interface
 	dyn  dynamic.Interface
 	ns   string
+	// readyAt is when the pods it makes say they became ready.
+	readyAt metav1.Time
 }
 
 var (
@@ -116,6 +118,7 @@ func (a *admin) pod(ns, name, app string, containers []corev1.Container, imageID
 func (a *admin) setImageIDs(p *corev1.Pod, imageIDs map[string]string) *corev1.Pod {
 	a.t.Helper()
 	p.Status.Phase = corev1.PodRunning
+	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: a.readyAt}}
 	p.Status.ContainerStatuses = nil
 	for _, c := range p.Spec.Containers {
 		p.Status.ContainerStatuses = append(p.Status.ContainerStatuses, corev1.ContainerStatus{

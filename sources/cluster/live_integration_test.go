@@ -1,6 +1,8 @@
 package cluster_test
 
 import (
+	"time"
+
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -130,8 +132,11 @@ func TestListRollingMixedDigests(t *testing.T) {
 	a := newAdmin(t, s)
 	cs := []corev1.Container{container("api", searchRepo+":1.3.0")}
 	a.deployment(a.ns, "search-api", nil, 3, 1, 3, cs...)
+	oldReady, newReady := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 10, 30, 0, 0, time.UTC)
+	a.readyAt = metav1.NewTime(oldReady)
 	a.pod(a.ns, "old-1", "search-api", cs, map[string]string{"api": searchRepo + "@" + digestA})
 	a.pod(a.ns, "old-2", "search-api", cs, map[string]string{"api": searchRepo + "@" + digestA})
+	a.readyAt = metav1.NewTime(newReady)
 	a.pod(a.ns, "new-1", "search-api", cs, map[string]string{"api": searchRepo + "@" + digestB})
 
 	d := declared("search-api", "test", "api", searchRepo, digestB)
@@ -145,5 +150,9 @@ func TestListRollingMixedDigests(t *testing.T) {
 	}
 	if st := model.ImageState(model.ImageFacts{Declared: &d, Live: &live}); st != model.StateRolling {
 		t.Errorf("state = %s, want rolling", st)
+	}
+	// When each artifact's pods became ready: what the timeline shows.
+	if !live.ReadyAt[digestA].Equal(oldReady) || !live.ReadyAt[digestB].Equal(newReady) {
+		t.Errorf("readyAt = %v, want %s at %s and %s at %s", live.ReadyAt, digestA, oldReady, digestB, newReady)
 	}
 }

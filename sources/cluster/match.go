@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -167,10 +169,26 @@ func (inv *inventory) liveFacts(ws []workload, d model.Declared) (model.LiveFact
 		for _, p := range inv.podsOf(w) {
 			if digest, ok := runningDigest(p, c.Name); ok {
 				lf.Digests[digest]++
+				noteReady(&lf, digest, p)
 			}
 		}
 	}
 	return lf, found
+}
+
+// noteReady keeps, per digest, when the last of its ready pods became ready.
+func noteReady(lf *model.LiveFacts, digest string, p *corev1.Pod) {
+	for _, c := range p.Status.Conditions {
+		if c.Type != corev1.PodReady || c.Status != corev1.ConditionTrue || c.LastTransitionTime.IsZero() {
+			continue
+		}
+		if at := c.LastTransitionTime.Time; at.After(lf.ReadyAt[digest]) {
+			if lf.ReadyAt == nil {
+				lf.ReadyAt = map[string]time.Time{}
+			}
+			lf.ReadyAt[digest] = at
+		}
+	}
 }
 
 // containerFor finds the container that runs a declared image: by

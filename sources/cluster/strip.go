@@ -60,6 +60,11 @@ func stripPod(p *corev1.Pod) *corev1.Pod {
 		}
 		return cs
 	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady { // when the pod became ready: a rollout's end
+			out.Status.Conditions = []corev1.PodCondition{{Type: c.Type, Status: c.Status, LastTransitionTime: c.LastTransitionTime}}
+		}
+	}
 	out.Status.ContainerStatuses = keep(p.Status.ContainerStatuses)
 	out.Status.InitContainerStatuses = keep(p.Status.InitContainerStatuses)
 	return out
