@@ -120,7 +120,7 @@ func newPod(app string, r running, suffix string, started time.Time) *corev1.Pod
 		},
 		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: app, Image: r.Image}}},
 		Status: corev1.PodStatus{
-			Phase:      corev1.PodRunning,
+			Phase: corev1.PodRunning,
 			Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue,
 				LastTransitionTime: metav1.NewTime(started)}},
 			ContainerStatuses: []corev1.ContainerStatus{{
