@@ -33,7 +33,10 @@ type Options struct {
 	// Where classifies, in the app's source repo, what was built from each
 	// cell's revision against a commit (w); nil: the console cannot ask.
 	Where func(ctx context.Context, commit string, revisions map[model.CellKey]string) (map[model.CellKey]model.Reach, error)
-	Now   func() time.Time // the clock of change marks; default time.Now
+	// ReadClipboard reads the system clipboard (w offers a commit hash
+	// found there); nil leaves only the terminal's OSC 52 answer.
+	ReadClipboard func() (string, error)
+	Now           func() time.Time // the clock of change marks; default time.Now
 }
 
 type mode int
@@ -69,9 +72,10 @@ type Console struct {
 	plan        model.Plan
 	rollbackFor model.CellKey // the cell whose history a rollback waits for
 	rollbackTag int
-	timelineTag int // the timeline request the console waits for
-	tagsTag     int // the tag listing a promotion by hand waits for
-	whereTag    int // the where question the grid's marks wait for
+	timelineTag int    // the timeline request the console waits for
+	tagsTag     int    // the tag listing a promotion by hand waits for
+	whereTag    int    // the where question the grid's marks wait for
+	whereClip   string // a commit hash found on the clipboard, w's default
 
 	mode, back    mode // back: where esc from help returns
 	view          IdentityView
@@ -174,6 +178,12 @@ func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return c, c.wheel(msg)
 	case tea.MouseClickMsg:
 		c.click(msg)
+	case tea.ClipboardMsg:
+		c.offerClipboard(msg.Content)
+		return c, nil
+	case clipboardMsg:
+		c.offerClipboard(string(msg))
+		return c, nil
 	case tea.KeyPressMsg:
 		return c, c.key(msg)
 	}

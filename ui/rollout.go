@@ -19,7 +19,11 @@ func RolloutText(r *model.Rollout, committed time.Time) string {
 		if r.ReadyAt == nil {
 			return "● live"
 		}
-		text := "● ready " + r.ReadyAt.Local().Format("15:04")
+		layout := "15:04"
+		if y1, m1, d1 := r.ReadyAt.Local().Date(); y1 != committed.Local().Year() || m1 != committed.Local().Month() || d1 != committed.Local().Day() {
+			layout = "01-02 15:04" // another day than the commit's
+		}
+		text := "● ready " + r.ReadyAt.Local().Format(layout)
 		if after := r.ReadyAt.Sub(committed); after >= 0 {
 			text += " (" + shortDuration(after) + " after)"
 		}

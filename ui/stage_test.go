@@ -1,6 +1,7 @@
 package ui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"context"
 	"errors"
 	"slices"
@@ -316,5 +317,53 @@ func TestWMarksHowFarACommitHasCome(t *testing.T) {
 	press(c, "esc")
 	if c.grid.marks != nil || strings.Contains(ansi.Strip(c.View().Content), "✗ 1.0.") {
 		t.Error("esc left the marks")
+	}
+}
+
+// runAll runs a command and what it batches, handing every message back.
+func runAll(c *Console, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, each := range msg {
+			runAll(c, each)
+		}
+	case nil:
+	default:
+		_, next := c.Update(msg)
+		runAll(c, next)
+	}
+}
+
+func TestWOffersTheCommitOnTheClipboard(t *testing.T) {
+	c, _, _ := newConsole(t, 2, 2)
+	var asked string
+	c.o.Where = func(_ context.Context, commit string, _ map[model.CellKey]string) (map[model.CellKey]model.Reach, error) {
+		asked = commit
+		return map[model.CellKey]model.Reach{}, nil
+	}
+	hash := "0123456789abcdef0123456789abcdef01234567"
+	c.o.ReadClipboard = func() (string, error) { return hash + "\n", nil }
+	runAll(c, press(c, "w"))
+	if !strings.Contains(ansi.Strip(c.View().Content), "0123456 from the clipboard — enter takes it") {
+		t.Fatalf("the prompt does not offer the clipboard's commit:\n%s", ansi.Strip(c.View().Content))
+	}
+	runAll(c, press(c, "enter"))
+	if asked != hash {
+		t.Errorf("enter on an empty answer asked %q, want the clipboard's %s", asked, hash)
+	}
+
+	// Typed text wins; a clipboard holding no commit hash offers nothing.
+	c.o.ReadClipboard = func() (string, error) { return "registry.example/app@sha256:abc", nil }
+	runAll(c, press(c, "w"))
+	c.Update(tea.ClipboardMsg{Content: "not a commit"})
+	if strings.Contains(ansi.Strip(c.View().Content), "from the clipboard") {
+		t.Error("a clipboard without a commit hash was offered")
+	}
+	runAll(c, press(c, "f", "e", "e", "d", "b", "e", "e", "f", "enter"))
+	if asked != "feedbeef" {
+		t.Errorf("asked %q, want the typed feedbeef", asked)
 	}
 }

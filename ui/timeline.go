@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -51,9 +52,10 @@ func (c *Console) timelineChoices(m timelineMsg) {
 		return
 	}
 	c.world.AnnotateRollouts(m.entries)
+	live := slices.ContainsFunc(m.entries, func(e model.HistoryEntry) bool { return e.Rollout != nil })
 	options := make([]string, len(m.entries))
 	for i, e := range m.entries {
-		options[i] = timelineLine(e)
+		options[i] = timelineLine(e, live)
 	}
 	entries := m.entries
 	c.notice = ""
@@ -77,8 +79,9 @@ func (c *Console) rollbackTo(e model.HistoryEntry) tea.Cmd {
 	return c.stage([]model.Change{ch})
 }
 
-// timelineLine is one change: when, where, from → to, who, why.
-func timelineLine(e model.HistoryEntry) string {
+// timelineLine is one change: when, where, from → to, how far it came in
+// its cluster (a column when any cluster was read), who, why.
+func timelineLine(e model.HistoryEntry, live bool) string {
 	subject := e.Subject
 	for _, t := range e.Trailers {
 		if t.Key == "Ferry-Reason" {
@@ -89,12 +92,12 @@ func timelineLine(e model.HistoryEntry) string {
 	if e.Merged {
 		via = " ⇢PR"
 	}
-	live := ""
-	if r := RolloutText(e.Rollout, e.When); r != "" {
-		live = "  [" + r + "]"
+	rollout := ""
+	if live {
+		rollout = fmt.Sprintf("%-32s", RolloutText(e.Rollout, e.When))
 	}
-	return fmt.Sprintf("%s  %-10s %-16s %s → %s%s  %s%s  %s", e.When.Local().Format("2006-01-02 15:04"), Clean(e.Env), Clean(e.App),
-		shortRef(e.From), shortRef(e.To), live, Clean(e.Author), via, Clean(subject))
+	return fmt.Sprintf("%s  %-10s %-16s %-18s %s%s%s  %s", e.When.Local().Format("2006-01-02 15:04"), Clean(e.Env), Clean(e.App),
+		shortRef(e.From)+" → "+shortRef(e.To), rollout, Clean(e.Author), via, Clean(subject))
 }
 
 // shortRef names an artifact in few columns: its tag, else its digest.

@@ -26,25 +26,78 @@ func (c *Console) askWhere() tea.Cmd {
 	}
 	c.prompt.Prompt = "where is commit (hash, prefix or ref of the app repo): "
 	c.prompt.SetValue("")
+	c.whereClip = ""
 	c.back, c.mode = modeGrid, modeAsk
-	return c.prompt.Focus()
+	return tea.Batch(c.prompt.Focus(), tea.ReadClipboard, c.readClipboard())
+}
+
+// clipboardMsg is what the system clipboard held when w asked.
+type clipboardMsg string
+
+// readClipboard reads the system clipboard off the UI goroutine; a
+// clipboard that cannot be read (no display, no tool) is only no default.
+func (c *Console) readClipboard() tea.Cmd {
+	read := c.o.ReadClipboard
+	if read == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, err := read()
+		if err != nil {
+			return nil
+		}
+		return clipboardMsg(s)
+	}
+}
+
+// offerClipboard makes a commit hash on the clipboard w's default: shown
+// as the prompt's placeholder, taken by enter on an empty answer. Anything
+// else on the clipboard is left alone.
+func (c *Console) offerClipboard(content string) {
+	hash := strings.TrimSpace(content)
+	if c.mode != modeAsk || c.prompt.Value() != "" || c.whereClip != "" || !isCommitHash(hash) {
+		return
+	}
+	c.whereClip = hash
+	c.prompt.Placeholder = model.ShortRevision(hash) + " from the clipboard — enter takes it"
+}
+
+// isCommitHash: 7 to 64 hex digits (SHA-1 or SHA-256 object names).
+func isCommitHash(s string) bool {
+	if len(s) < 7 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // askKey edits the footer's question; enter asks, esc drops it.
 func (c *Console) askKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "esc":
-		c.prompt.Blur()
-		c.mode = modeGrid
+		c.endAsk()
 		return nil
 	case "enter":
-		c.prompt.Blur()
-		c.mode = modeGrid
-		return c.where(strings.TrimSpace(c.prompt.Value()))
+		commit := strings.TrimSpace(c.prompt.Value())
+		if commit == "" {
+			commit = c.whereClip
+		}
+		c.endAsk()
+		return c.where(commit)
 	}
 	var cmd tea.Cmd
 	c.prompt, cmd = c.prompt.Update(msg)
 	return cmd
+}
+
+func (c *Console) endAsk() {
+	c.prompt.Blur()
+	c.prompt.Placeholder = ""
+	c.mode = modeGrid
 }
 
 // where hands every cell's revision (what the pods run where a cluster is

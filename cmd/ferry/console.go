@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/atotto/clipboard"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -45,6 +46,17 @@ type console struct {
 	title   string
 	k9sOff  string            // why k9s cannot open here ("" when it can)
 	events  <-chan demo.Event // the demo controller's steps, or nil
+	// appRepos names each app's source repo for w (the demo's); nil means
+	// --app-repo, else the current directory's, for every app.
+	appRepos func(app string) string
+}
+
+// where is w's question, over the apps' source repos.
+func (c *console) where() func(context.Context, string, map[model.CellKey]string) (map[model.CellKey]model.Reach, error) {
+	if c.appRepos != nil && c.flags.appRepo == "" {
+		return whereInRepos(c.appRepos)
+	}
+	return whereIn(firstNonEmpty(c.flags.appRepo, "."))
 }
 
 // runConsole opens the console, or prints the status table when stdout is
@@ -79,7 +91,7 @@ func runConsole(cmd *cobra.Command, c *console) error {
 	plan, restored := restorePlan(store, c.repo.repo)
 	o := ui.Options{Backend: fd, Keys: keys, Theme: theme, Title: c.title, Notes: append(notes, restored...),
 		OpenK9s: c.openK9s(), K9sOff: c.k9sOff, Releaser: uirelease.Releaser{Rel: rel, Store: store, Write: gitwrite.Options{Push: true}}, Plan: plan,
-		Where: whereIn(firstNonEmpty(c.flags.appRepo, "."))}
+		Where: c.where(), ReadClipboard: clipboard.ReadAll}
 	restore, err := quietStderr()
 	if err != nil {
 		return err

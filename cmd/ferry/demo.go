@@ -90,6 +90,8 @@ func runDemo(cmd *cobra.Command, f *demoFlags) error {
 		title:   "demo · push to " + w.RemoteDir,
 		k9sOff:  "the demo's clusters are simulated inside this process; k9s cannot reach them",
 		events:  w.Events,
+		// w asks each app's own source repo, as its revision labels say.
+		appRepos: func(app string) string { return w.SourceDirs[app] },
 	})
 	if w.Kept {
 		fmt.Fprintf(cmd.ErrOrStderr(), "The repo stays at %s: ferry --repo %s\n", w.RepoDir, w.RepoDir)

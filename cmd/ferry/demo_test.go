@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/ferryhq/ferry/internal/demo"
@@ -36,5 +38,48 @@ func TestDemoStatusShowsEveryPlannedState(t *testing.T) {
 		if s != model.StateUnknown && !seen[s] {
 			t.Errorf("no cell is %s", s)
 		}
+	}
+}
+
+// TestWOnTheDemoAsksEachAppsSourceRepo: the demo's images name commits of
+// source repos that exist, so the console's w has real answers there.
+func TestWOnTheDemoAsksEachAppsSourceRepo(t *testing.T) {
+	ctx := t.Context()
+	w, err := demo.Start(ctx, demo.Options{Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	world, err := loadWorld(ctx, &repoFlags{repo: w.RepoDir}, &sourceFlags{clusters: w.Clusters, ephemeral: true}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revisions := map[model.CellKey]string{}
+	for _, row := range world.Grid().Apps {
+		for env, cell := range row.Cells {
+			if cell != nil && len(cell.Images) > 0 {
+				revisions[model.CellKey{App: row.Name, Env: env}], _ = cell.Images[0].Revision(world.FactsOfDigest)
+			}
+		}
+	}
+	c := &console{appRepos: func(app string) string { return w.SourceDirs[app] }}
+	where := c.where()
+	// What prod-us runs of catalog (4.2.0): staging's 4.3.0 contains it.
+	commit := revisions[model.CellKey{App: "catalog", Env: "prod-us"}]
+	got, err := where(ctx, commit[:10], revisions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]model.Reach{"prod-us": model.ReachExactly, "staging": model.ReachContained, "prod-eu": model.ReachContained}
+	for env, r := range want {
+		if g := got[model.CellKey{App: "catalog", Env: env}]; g != r {
+			t.Errorf("catalog in %s: %s, want %s", env, g, r)
+		}
+	}
+	if g, ok := got[model.CellKey{App: "payments", Env: "dev"}]; ok {
+		t.Errorf("payments (another repo) = %s, want left out", g)
+	}
+	if _, err := where(ctx, "deadbeef", revisions); err == nil || !strings.Contains(err.Error(), "is not in the app repo") {
+		t.Errorf("a commit no repo has: err = %v", err)
 	}
 }

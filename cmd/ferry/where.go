@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -91,25 +92,60 @@ func runWhere(cmd *cobra.Command, f *whereFlags, rev string) error {
 	return nil
 }
 
-// whereIn is the console's w: the app repo is opened at the first question
-// (a URL is cloned into the cache then), each cell's revision classified.
+// whereIn is the console's w over one app repo for every app.
 func whereIn(appRepo string) func(context.Context, string, map[model.CellKey]string) (map[model.CellKey]model.Reach, error) {
-	var once sync.Once
-	var app *gitops.Repo
-	var openErr error
+	return whereInRepos(func(string) string { return appRepo })
+}
+
+// whereInRepos is the console's w where each app names its source repo
+// (the demo's apps have one each). A repo is opened at its first question
+// (a URL is cloned into the cache then); an app whose repo lacks the
+// commit has its cells left out, and a commit no repo has is an error.
+func whereInRepos(repoOf func(app string) string) func(context.Context, string, map[model.CellKey]string) (map[model.CellKey]model.Reach, error) {
+	var mu sync.Mutex
+	opened := map[string]*gitops.Repo{}
+	open := func(ctx context.Context, where string) (*gitops.Repo, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r, ok := opened[where]; ok {
+			return r, nil
+		}
+		r, err := openAppRepo(ctx, where)
+		if err == nil {
+			opened[where] = r
+		}
+		return r, err
+	}
 	return func(ctx context.Context, rev string, revisions map[model.CellKey]string) (map[model.CellKey]model.Reach, error) {
-		once.Do(func() { app, openErr = openAppRepo(ctx, appRepo) })
-		if openErr != nil {
-			return nil, openErr
-		}
-		commit, err := app.Resolve(rev)
-		if err != nil {
-			return nil, fmt.Errorf("commit %s is not in the app repo %s (start ferry with --app-repo to name another)", rev, appRepo)
-		}
-		classify := reach.For(app, commit)
-		out := make(map[model.CellKey]model.Reach, len(revisions))
+		byRepo := map[string]map[model.CellKey]string{}
 		for k, r := range revisions {
-			out[k], _, _ = classify(r)
+			where := repoOf(k.App)
+			if byRepo[where] == nil {
+				byRepo[where] = map[model.CellKey]string{}
+			}
+			byRepo[where][k] = r
+		}
+		out := make(map[model.CellKey]model.Reach, len(revisions))
+		var missing []string
+		for where, revs := range byRepo {
+			app, err := open(ctx, where)
+			if err != nil {
+				return nil, err
+			}
+			commit, err := app.Resolve(rev)
+			if err != nil {
+				// Another app's commit: its cells are left unmarked.
+				missing = append(missing, where)
+				continue
+			}
+			classify := reach.For(app, commit)
+			for k, r := range revs {
+				out[k], _, _ = classify(r)
+			}
+		}
+		if len(missing) > 0 && len(missing) == len(byRepo) {
+			sort.Strings(missing)
+			return nil, fmt.Errorf("commit %s is not in the app repo %s (start ferry with --app-repo to name another)", rev, strings.Join(missing, ", "))
 		}
 		return out, nil
 	}

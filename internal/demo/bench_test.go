@@ -30,14 +30,18 @@ func BenchmarkStartPhases(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer reg.Close()
-	builds, err := reg.pushBuilds(ctx, 0)
+	sources, err := writeSources()
+	if err != nil {
+		b.Fatal(err)
+	}
+	builds, err := reg.pushBuilds(ctx, 0, sources)
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := renderer{registry: reg.Host, builds: builds}
 	b.Run("push-builds", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := reg.pushBuilds(ctx, 0); err != nil {
+			if _, err := reg.pushBuilds(ctx, 0, sources); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -88,7 +92,11 @@ func BenchmarkCheckout(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer reg.Close()
-	builds, err := reg.pushBuilds(context.Background(), 0)
+	sources, err := writeSources()
+	if err != nil {
+		b.Fatal(err)
+	}
+	builds, err := reg.pushBuilds(context.Background(), 0, sources)
 	if err != nil {
 		b.Fatal(err)
 	}

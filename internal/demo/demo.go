@@ -56,6 +56,10 @@ type World struct {
 	// (unless kept). It is safe to call more than once.
 	Close func() error
 
+	// SourceDirs are the apps' source repos (bare), by app: the commits
+	// the images' revision labels name.
+	SourceDirs map[string]string
+
 	// Head is the commit the remote's branch pointed at when the world
 	// started.
 	Head string
@@ -170,7 +174,11 @@ func prepareDir(o Options) (string, bool, error) {
 
 // assemble pushes the builds, writes the repos and seeds the clusters.
 func assemble(ctx context.Context, o Options, root string, reg *demoRegistry) (*World, error) {
-	builds, err := reg.pushBuilds(ctx, o.Seed)
+	sources, err := writeSources()
+	if err != nil {
+		return nil, err
+	}
+	builds, err := reg.pushBuilds(ctx, o.Seed, sources)
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +190,9 @@ func assemble(ctx context.Context, o Options, root string, reg *demoRegistry) (*
 		RepoDir: filepath.Join(root, "shop-gitops"), RemoteDir: filepath.Join(root, "shop-gitops.git"),
 		RegistryHost: reg.Host, Head: h.head.String(), builds: builds,
 		Clusters: map[string]cluster.Clients{}, clusters: map[string]*fakeCluster{},
+	}
+	if w.SourceDirs, err = materializeSources(root, sources); err != nil {
+		return nil, err
 	}
 	if _, err := materialize(w.RemoteDir, true, h.mem, h.head); err != nil {
 		return nil, err

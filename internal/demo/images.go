@@ -52,17 +52,6 @@ func seedFor(seed int64, parts ...any) rand.Source {
 	return rand.NewSource(int64(h.Sum64()))
 }
 
-// revisionFor makes a deterministic source commit hash for a build.
-func revisionFor(seed int64, app string, n int) string {
-	rng := rand.New(seedFor(seed, "revision", app, n))
-	const hex = "0123456789abcdef"
-	b := make([]byte, 40)
-	for i := range b {
-		b[i] = hex[rng.Intn(16)]
-	}
-	return string(b)
-}
-
 // identity is the version/revision/source/created set of a build.
 func (s buildSpec) identity() map[string]string {
 	return map[string]string{

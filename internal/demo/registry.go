@@ -82,12 +82,12 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // pushBuilds pushes every build of every app, each app's oldest first (a
 // rebuilt tag is pushed last, so the tag moves to it), apps in parallel.
-func (r *demoRegistry) pushBuilds(ctx context.Context, seed int64) (map[string][]build, error) {
+func (r *demoRegistry) pushBuilds(ctx context.Context, seed int64, sources map[string]*sourceRepo) (map[string][]build, error) {
 	results := make([][]build, len(appPlans))
 	errs := make([]error, len(appPlans))
 	var wg sync.WaitGroup
 	for i, app := range appPlans {
-		wg.Go(func() { results[i], errs[i] = r.pushApp(ctx, app, seed) })
+		wg.Go(func() { results[i], errs[i] = r.pushApp(ctx, app, seed, sources[app.Name].revisions) })
 	}
 	wg.Wait()
 	out := map[string][]build{}
@@ -97,10 +97,10 @@ func (r *demoRegistry) pushBuilds(ctx context.Context, seed int64) (map[string][
 	return out, errors.Join(errs...)
 }
 
-func (r *demoRegistry) pushApp(ctx context.Context, app appPlan, seed int64) ([]build, error) {
+func (r *demoRegistry) pushApp(ctx context.Context, app appPlan, seed int64, revisions []string) ([]build, error) {
 	var out []build
 	for n := 0; n < app.buildCount(); n++ {
-		spec := buildSpec{App: app, N: n, Seed: seed, Revision: revisionFor(seed, app.Name, n)}
+		spec := buildSpec{App: app, N: n, Seed: seed, Revision: revisions[n]}
 		b, err := r.push(ctx, spec)
 		if err != nil {
 			return nil, fmt.Errorf("demo registry: push %s %s: %w", app.Name, app.version(n), err)
