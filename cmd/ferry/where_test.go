@@ -26,13 +26,19 @@ import (
 // (when given) revision labels; it returns its digest.
 func pushLabelled(t *testing.T, host, repoTag, revision string) string {
 	t.Helper()
-	img, err := random.Image(64, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
 	labels := map[string]string{"org.opencontainers.image.source": "https://github.com/acme/web"}
 	if revision != "" {
 		labels["org.opencontainers.image.revision"] = revision
+	}
+	return pushWithLabels(t, host, repoTag, labels)
+}
+
+// pushWithLabels pushes a small random image with these config labels.
+func pushWithLabels(t *testing.T, host, repoTag string, labels map[string]string) string {
+	t.Helper()
+	img, err := random.Image(64, 1)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if img, err = mutate.Config(img, v1.Config{Labels: labels}); err != nil {
 		t.Fatal(err)
