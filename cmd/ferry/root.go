@@ -32,6 +32,7 @@ status table instead.`,
 	c.repo.register(root.Flags())
 	c.sources.register(root.Flags())
 	c.flags.register(root.Flags())
+	registerDeadlines(root)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd(),

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"github.com/ferryhq/ferry/internal/netwait"
+
 	"fmt"
 	"net/http"
 	"sort"
@@ -151,8 +153,13 @@ func clientsFor(raw *clientcmdapi.Config, ctxName string, rules *clientcmd.Clien
 		return Clients{}, err
 	}
 	tune(cfg)
+	// A server that accepts and never answers ends within netwait's
+	// deadlines, whatever client-go's own are.
+	wait := netwait.Current()
 	reach := &reachability{}
-	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return &observingTransport{next: rt, seen: reach} })
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper {
+		return &observingTransport{next: wait.Bound(rt), seen: reach}
+	})
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return Clients{}, err

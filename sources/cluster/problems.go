@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"github.com/ferryhq/ferry/internal/netwait"
+
 	"errors"
 	"fmt"
 	"net"
@@ -39,7 +41,21 @@ func describeContext(context string, err error) string {
 	case isExecPluginError(err):
 		return fmt.Sprintf("context %q: the credential plugin failed: %s", context, pluginCause(err))
 	}
+	if words, ok := netwait.Current().Explain("its API server "+serverOf(err), err); ok {
+		return fmt.Sprintf("context %q: %s", context, words)
+	}
 	return fmt.Sprintf("context %q: API server unreachable: %s", context, rootCause(err))
+}
+
+// serverOf is the host a failed request went to, from client-go's URL error.
+func serverOf(err error) string {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		if u, perr := url.Parse(urlErr.URL); perr == nil && u.Host != "" {
+			return u.Host
+		}
+	}
+	return ""
 }
 
 // pluginCause drops the request client-go puts in front of a plugin error.

@@ -1,6 +1,8 @@
 package gitops
 
 import (
+	"github.com/ferryhq/ferry/internal/netwait"
+
 	"context"
 	"errors"
 	"net"
@@ -28,10 +30,10 @@ func TestACloneFromASilentServerGivesUp(t *testing.T) {
 			defer c.Close() // hold it open, say nothing
 		}
 	}()
-	saved := AnswerTimeout
-	AnswerTimeout = 200 * time.Millisecond
-	installHTTP()
-	defer func() { AnswerTimeout = saved; installHTTP() }()
+	saved := netwait.Current()
+	netwait.Set(netwait.Deadlines{Answer: 200 * time.Millisecond})
+	InstallHTTP()
+	defer func() { netwait.Set(saved); InstallHTTP() }()
 
 	_, err = Clone(context.Background(), "http://"+ln.Addr().String()+"/shop.git", t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "cannot clone") || !strings.Contains(err.Error(), "accepted the connection but did not answer within 200ms") {

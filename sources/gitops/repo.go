@@ -1,6 +1,10 @@
 package gitops
 
 import (
+	"syscall"
+
+	"github.com/ferryhq/ferry/internal/netwait"
+
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -116,10 +120,11 @@ func ExplainTransport(url string, err error) string {
 		return fmt.Sprintf("%s refused the credentials (%v): ferry uses go-git, which reads neither ~/.ssh/config nor git credential helpers — use an ssh-agent key, a token in FERRY_GIT_TOKEN, or one in the URL", host, err)
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return "repository not found on " + host
-	case strings.Contains(err.Error(), "timeout awaiting response headers"):
-		return fmt.Sprintf("%s accepted the connection but did not answer within %s", host, AnswerTimeout)
-	case strings.Contains(err.Error(), "TLS handshake timeout"), strings.Contains(err.Error(), "i/o timeout"):
-		return fmt.Sprintf("no connection to %s within %s (%v)", host, ConnectTimeout, err)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return host + " refused the connection: nothing listens there — is the URL right and the server up?"
+	}
+	if words, ok := netwait.Current().Explain(host, err); ok {
+		return words
 	}
 	return err.Error()
 }

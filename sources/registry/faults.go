@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"github.com/ferryhq/ferry/internal/netwait"
+
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -113,9 +115,10 @@ func classify(err error, w what) *Fault {
 	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"),
 		errors.As(err, &recordErr):
 		return fault(FaultPlainHTTP, "answers plain HTTP, not HTTPS; if that is intended, set insecure: true for it under registries in ferry.yaml")
-	case errors.Is(err, errPlainHTTP):
-		return fault(FaultPlainHTTP, "plain HTTP is allowed only for registries marked insecure: true in ferry.yaml")
 	case errors.Is(err, errTimeout), errors.Is(err, context.DeadlineExceeded), isNetTimeout(err):
+		if words, ok := netwait.Current().Explain(w.host, err); ok {
+			return &Fault{Kind: FaultTimeout, Registry: w.host, Message: "registry " + words}
+		}
 		return fault(FaultTimeout, "no answer in time (timed out); the registry is slow or unreachable")
 	case errors.Is(err, context.Canceled):
 		return fault(FaultOther, "lookup cancelled")
@@ -123,6 +126,11 @@ func classify(err error, w what) *Fault {
 		return fault(FaultUnreachable, "connection refused; is the registry running and the address right?")
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return fault(FaultUnreachable, "connection reset by the registry or a proxy")
+	case errors.Is(err, errPlainHTTP):
+		// Last: go-containerregistry falls back to plain HTTP for loopback
+		// and .local hosts when HTTPS failed, and ferry refusing that
+		// fallback is not the cause the user needs to read.
+		return fault(FaultPlainHTTP, "plain HTTP is allowed only for registries marked insecure: true in ferry.yaml")
 	}
 	return fault(FaultOther, "%s failed: %s", describe(w), redactError(err))
 }

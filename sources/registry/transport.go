@@ -1,6 +1,8 @@
 package registry
 
 import (
+	"github.com/ferryhq/ferry/internal/netwait"
+
 	"context"
 	"crypto/tls"
 	"errors"
@@ -177,7 +179,7 @@ func (r *Resolver) baseTransports() (secure, insecure http.RoundTripper) {
 	if r.opts.Transport != nil {
 		return r.opts.Transport, r.opts.Transport
 	}
-	base := remote.DefaultTransport.(*http.Transport).Clone()
+	base := netwait.Current().Apply(remote.DefaultTransport.(*http.Transport).Clone())
 	base.MaxIdleConnsPerHost = max(base.MaxIdleConnsPerHost, r.opts.Concurrency)
 	skip := base.Clone()
 	skip.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // only for registries marked insecure

@@ -1,0 +1,74 @@
+package registry
+
+import (
+	"context"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryhq/ferry/internal/netwait"
+	"github.com/ferryhq/ferry/model"
+)
+
+// silentListener accepts connections and never says a byte: a TLS
+// handshake against it never completes.
+func silentListener(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// TestARegistryThatNeverAnswersSaysSoInOneSentence: a TLS tarpit and a
+// server that finishes TLS and then never answers each end within the
+// deadlines (shortened here; the waits are the transport's) in words that
+// name the wait — not "plain HTTP is allowed only for registries marked
+// insecure", the fallback ferry refused after HTTPS failed.
+func TestARegistryThatNeverAnswersSaysSoInOneSentence(t *testing.T) {
+	saved := netwait.Current()
+	netwait.Set(netwait.Deadlines{Connect: 300 * time.Millisecond, Answer: 300 * time.Millisecond})
+	t.Cleanup(func() { netwait.Set(saved) })
+
+	tarpit := silentListener(t)
+	release := make(chan struct{})
+	silent := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
+	silent.Config.ErrorLog = log.New(io.Discard, "", 0)
+	silent.StartTLS()
+	t.Cleanup(func() { close(release); silent.Close() })
+	silentHost := strings.TrimPrefix(silent.URL, "https://")
+
+	cases := map[string]string{
+		tarpit:     "registry " + tarpit + " accepted the connection but did not finish the TLS handshake within 300ms",
+		silentHost: "registry " + silentHost + " accepted the connection but did not answer within 300ms",
+	}
+	var refs []model.ImageRef
+	for host := range cases {
+		refs = append(refs, ref(host+"/shop/api", "1", ""))
+	}
+	o := Options{CacheDir: "-", Insecure: func(string) bool { return false }, Keychain: &countingKeychain{}}
+	// The silent server's certificate is the test's own: trust it.
+	o.Transport = netwait.Current().Apply(silent.Client().Transport.(*http.Transport).Clone())
+	res := New(o).Resolve(context.Background(), refs)
+	for host, want := range cases {
+		faults := res.Faults[ref(host+"/shop/api", "1", "").String()]
+		if len(faults) != 1 || faults[0].Kind != FaultTimeout || faults[0].Message != want {
+			t.Errorf("%s: faults %+v, want one timeout saying %q", host, faults, want)
+		}
+	}
+}
