@@ -76,6 +76,8 @@ type Console struct {
 	tagsTag     int    // the tag listing a promotion by hand waits for
 	whereTag    int    // the where question the grid's marks wait for
 	whereClip   string // a commit hash found on the clipboard, w's default
+	started     time.Time
+	waiting     string // the sources a long wait is for, on the progress line
 
 	mode, back    mode // back: where esc from help returns
 	view          IdentityView
@@ -104,7 +106,8 @@ func New(o Options) *Console {
 		t = DefaultTheme()
 	}
 	c := &Console{
-		o: o, theme: t, world: &model.World{}, grid: newGridView(t, o.Now), detail: newDetailView(), help: newDetailView(),
+		started: o.Now(),
+		o:       o, theme: t, world: &model.World{}, grid: newGridView(t, o.Now), detail: newDetailView(), help: newDetailView(),
 		palette: newPalette(o.Keys), filter: newInput("/ "), width: 80, height: 24,
 		review: newReviewView(), prompt: newInput("commit: "), plan: o.Plan.Clone(),
 		signatures: map[model.CellKey]string{},
@@ -116,7 +119,7 @@ func New(o Options) *Console {
 }
 
 // Init asks the terminal for its background, to pick light or dark colours.
-func (c *Console) Init() tea.Cmd { return tea.RequestBackgroundColor }
+func (c *Console) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, waitTick()) }
 
 // Update dispatches one message; it never blocks.
 func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -157,6 +160,8 @@ func (c *Console) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			c.notice = "the staged plan could not be saved: " + Clean(msg.err.Error())
 		}
+	case waitTickMsg:
+		return c, c.onWaitTick()
 	case flashDoneMsg:
 		if c.grid.ExpireFlashes() {
 			return c, flashTick()

@@ -15,7 +15,7 @@ import (
 // View composes the screen: title, progress, the active child, counts and
 // the footer. It does no IO and renders only what is visible.
 func (c *Console) View() tea.View {
-	lines := []string{c.titleLine(), ansi.Truncate(progressLine(c.world, c.theme), c.width, "…")}
+	lines := []string{c.titleLine(), ansi.Truncate(c.progress(), c.width, "…")}
 	body := c.body()
 	bodyHeight := max(c.height-4, 1)
 	bodyLines := strings.Split(body, "\n")
@@ -118,4 +118,13 @@ func fit(s string, width int) string {
 		lines[i] = ansi.Truncate(l, width, "…")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// progress is the progress line, and what a long wait is for.
+func (c *Console) progress() string {
+	line := progressLine(c.world, c.theme)
+	if c.waiting != "" {
+		line += c.theme.Muted.Render(" · " + c.waiting)
+	}
+	return line
 }

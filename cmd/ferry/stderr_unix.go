@@ -73,3 +73,17 @@ func unquiet() {
 	unix.Close(quiet.saved)
 	quiet.log.Close()
 }
+
+// toTerminal writes to the terminal stderr was before quietStderr, so a
+// note meant for the user (what a slow `ferry status` waits for) reaches
+// it while libraries' output goes to the log.
+type toTerminal struct{}
+
+func (toTerminal) Write(p []byte) (int, error) {
+	quiet.Lock()
+	defer quiet.Unlock()
+	if quiet.users == 0 {
+		return os.Stderr.Write(p)
+	}
+	return unix.Write(quiet.saved, p)
+}

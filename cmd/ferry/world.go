@@ -1,6 +1,9 @@
 package main
 
 import (
+	"github.com/ferryhq/ferry/ui"
+	"strings"
+
 	"context"
 	"fmt"
 	"io"
@@ -58,17 +61,34 @@ func loadWorld(ctx context.Context, rf *repoFlags, sf *sourceFlags, notes io.Wri
 
 // drain reads the feed until every source has answered.
 func drain(ctx context.Context, fd *feed.Feed, notes io.Writer) (*model.World, error) {
+	started := time.Now()
+	var waiting func(*model.World)
+	if isTerminal(notes) {
+		// notes is the terminal's stderr, quiet while the sources read.
+		waiting = func(w *model.World) { sayWaiting(toTerminal{}, w, time.Since(started)) }
+	}
 	restore, err := quietStderr()
 	if err != nil {
 		return nil, err
 	}
-	w, err := feed.Drain(ctx, fd)
+	w, err := feed.DrainWatching(ctx, fd, slowNote, waiting)
 	restore()
 	if err != nil {
 		return nil, err
 	}
 	tellChosenContexts(notes, w.Environments, w.Progress.Clusters)
 	return w, nil
+}
+
+// slowNote is how often `ferry status` on a terminal names what it still
+// waits for.
+const slowNote = 5 * time.Second
+
+// sayWaiting names the sources that have not answered yet.
+func sayWaiting(notes io.Writer, w *model.World, waited time.Duration) {
+	if names := w.Progress.Waiting(w.Environments); len(names) > 0 {
+		fmt.Fprintf(notes, "ferry: waiting %s for %s\n", waited.Round(time.Second), ui.Clean(strings.Join(names, ", ")))
+	}
 }
 
 // newFeed opens the repo and wires the chosen sources into a feed, and a

@@ -172,15 +172,36 @@ func (f *Feed) applied(app, env, rev string) bool {
 // Drain runs a feed that is not live and merges every update into a world:
 // what `ferry status` prints.
 func Drain(ctx context.Context, f *Feed) (*model.World, error) {
+	return DrainWatching(ctx, f, 0, nil)
+}
+
+// DrainWatching is Drain that also hands the world so far to waiting
+// every interval while the sources are still answering: `ferry status`
+// names a slow source with it. It runs on the goroutine that applies the
+// updates, so it may read the world.
+func DrainWatching(ctx context.Context, f *Feed, interval time.Duration, waiting func(*model.World)) (*model.World, error) {
 	out := make(chan model.Update, 64)
 	errc := make(chan error, 1)
 	go func() {
 		errc <- f.Run(ctx, out)
 		close(out)
 	}()
-	w := &model.World{}
-	for u := range out {
-		w.Apply(u)
+	var tick <-chan time.Time
+	if waiting != nil && interval > 0 {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		tick = t.C
 	}
-	return w, <-errc
+	w := &model.World{}
+	for {
+		select {
+		case u, ok := <-out:
+			if !ok {
+				return w, <-errc
+			}
+			w.Apply(u)
+		case <-tick:
+			waiting(w)
+		}
+	}
 }

@@ -41,7 +41,7 @@ func describeContext(context string, err error) string {
 	case isExecPluginError(err):
 		return fmt.Sprintf("context %q: the credential plugin failed: %s", context, pluginCause(err))
 	}
-	if words, ok := netwait.Current().Explain("its API server "+serverOf(err), err); ok {
+	if words, ok := netwait.Current().Explain(strings.TrimSpace("its API server "+serverOf(err)), err); ok {
 		return fmt.Sprintf("context %q: %s", context, words)
 	}
 	return fmt.Sprintf("context %q: API server unreachable: %s", context, rootCause(err))
