@@ -34,6 +34,9 @@ type Options struct {
 	// cell's revision against a commit (w); nil: the console cannot ask.
 	Where func(ctx context.Context, commit string, revisions map[model.CellKey]string) (map[model.CellKey]model.Reach, error)
 	Now   func() time.Time // the clock of change marks; default time.Now
+	// ReadOnly, when not "", turns off every action that stages or writes
+	// and is what those keys say ("read-only: started with --read-only").
+	ReadOnly string
 }
 
 type mode int

@@ -81,6 +81,10 @@ func newFeed(ctx context.Context, rf *repoFlags, sf *sourceFlags, live bool) (*f
 	if err != nil {
 		return nil, nil, err
 	}
+	s := settingsOf(ctx)
+	if err := s.applyRepoSettings(repo, rf); err != nil {
+		return nil, nil, err
+	}
 	git := &feed.RepoGit{
 		Repo: repo, Ref: rf.ref, Worktree: rf.worktree,
 		Declarations: func(t *gitops.Tree) *gitops.Result { return readGit(t, !sf.ephemeral) },
@@ -98,22 +102,26 @@ func newFeed(ctx context.Context, rf *repoFlags, sf *sourceFlags, live bool) (*f
 			CacheDir:    sf.registryCacheDir(),
 			Refresh:     sf.refresh,
 			Concurrency: sf.concurrency,
-			// ferry.yaml's registries, as the latest reading has them.
-			Insecure: func(host string) bool { return fd.Config().Insecure(host) },
+			// ferry.yaml's registries, as the latest reading has them, and
+			// the user config's.
+			Insecure: func(host string) bool { return fd.Config().Insecure(host) || s.user.IsInsecure(host) },
 			Logf:     logf(),
 		})
 		o.Registry = feed.Resolver{R: reg}
 	}
-	o.Clusters = sf.newClusters(len(sf.sources) == 0, use["cluster"])
+	o.Clusters = sf.newClusters(len(sf.sources) == 0, use["cluster"], s.user.Contexts)
 	fd = feed.New(o)
 	return fd, newReleaser(repo, rf.ref, reg), nil
 }
 
 // newClusters builds the cluster source over the kubeconfig, or over the
 // demo world's simulated clusters. Unless --sources names them, clusters
-// are read when ferry.yaml names a context (or the demo has clusters).
-func (sf *sourceFlags) newClusters(byDefault, asked bool) feed.NewClusters {
+// are read when ferry.yaml or the user config names a context (or the demo
+// has clusters). The user config's contexts fill in where ferry.yaml names
+// none: ferry.yaml is the team's, and wins.
+func (sf *sourceFlags) newClusters(byDefault, asked bool, contexts map[string]string) feed.NewClusters {
 	return func(envs model.Environments, applied func(app, env, rev string) bool) (feed.Clusters, []model.CellProblem) {
+		envs = withContexts(envs, contexts)
 		named := slices.ContainsFunc(envs, func(e model.Environment) bool { return e.Kube.Context != "" })
 		if !asked && !(byDefault && (named || sf.clusters != nil)) {
 			return nil, nil
@@ -143,4 +151,18 @@ func (sf *sourceFlags) registryCacheDir() string {
 		return "-"
 	}
 	return ""
+}
+
+// withContexts fills in the kubeconfig contexts ferry.yaml leaves unset.
+func withContexts(envs model.Environments, contexts map[string]string) model.Environments {
+	if len(contexts) == 0 {
+		return envs
+	}
+	out := slices.Clone(envs)
+	for i, e := range out {
+		if ctx := contexts[e.Name]; e.Kube.Context == "" && ctx != "" {
+			out[i].Kube.Context = ctx
+		}
+	}
+	return out
 }
