@@ -23,13 +23,13 @@ import (
 type releaseFlags struct {
 	repoFlags
 	sourceFlags
-	image   string
-	reason  string
-	message string
-	yes     bool
-	dryRun  bool
-	push    bool
-	branch  string
+	image    string
+	reason   string
+	message  string
+	yes      bool
+	dryRun   bool
+	push     bool
+	branch   string
 	pr       bool
 	output   string
 	readOnly bool

@@ -37,6 +37,8 @@ status table instead.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd(),
-		newPromoteCmd(), newRollbackCmd(), newResumeCmd(), newHistoryCmd(), newLogCmd(), newWhereCmd(), newConfigCmd())
+		newPromoteCmd(), newRollbackCmd(), newResumeCmd(), newHistoryCmd(), newLogCmd(), newWhereCmd(), newConfigCmd(), newManCmd())
+	completionExamples(root)
+	registerCompletions(root)
 	return root
 }

@@ -27,23 +27,37 @@ type settingsKey struct{}
 // between when the repo is opened (applyRepoSettings): it is not known
 // before.
 func resolveSettings(cmd *cobra.Command, _ []string) error {
-	cfg, problems := userconfig.Load()
-	r := userconfig.Resolve(cmd.Flags())
-	if err := r.Apply(userconfig.Env, userconfig.EnvLookup(os.LookupEnv)); err != nil {
+	s, err := newSettings(cmd)
+	if err != nil {
 		return err
 	}
-	if err := r.Apply(userconfig.User, cfg.Lookup); err != nil {
-		return err
-	}
-	s := &settings{user: cfg, problems: problems, resolved: r}
-	cmd.SetContext(context.WithValue(cmd.Context(), settingsKey{}, s))
 	// The console shows them on its status line; config check lists them.
-	if cmd.Parent() != nil && cmd.Name() != "demo" && (cmd.Parent().Name() != "config") {
-		for _, p := range problems {
+	if cmd.Parent() != nil && cmd.Name() != "demo" && cmd.Parent().Name() != "config" {
+		for _, p := range s.problems {
 			fmt.Fprintln(cmd.ErrOrStderr(), "ferry:", p)
 		}
 	}
 	return nil
+}
+
+// newSettings resolves the command's flags and keeps the result in its
+// context. Shell completion, which runs no hooks, calls it too.
+func newSettings(cmd *cobra.Command) (*settings, error) {
+	cfg, problems := userconfig.Load()
+	r := userconfig.Resolve(cmd.Flags())
+	if err := r.Apply(userconfig.Env, userconfig.EnvLookup(os.LookupEnv)); err != nil {
+		return nil, err
+	}
+	if err := r.Apply(userconfig.User, cfg.Lookup); err != nil {
+		return nil, err
+	}
+	s := &settings{user: cfg, problems: problems, resolved: r}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cmd.SetContext(context.WithValue(ctx, settingsKey{}, s))
+	return s, nil
 }
 
 // settingsOf returns the command's settings: empty ones for code that runs

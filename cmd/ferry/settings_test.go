@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ferryhq/ferry/internal/userconfig"
+	"github.com/ferryhq/ferry/model"
 )
 
 // writeUserConfig writes this test's user config (the tests' XDG config
@@ -118,5 +119,23 @@ func TestConfigPathCheckAndEdit(t *testing.T) {
 	t.Setenv("EDITOR", editor)
 	if out, errOut, code := ferry(t, "config", "edit"); code != 0 || !strings.Contains(out, "no problems") {
 		t.Errorf("edit: exit %d, %q %q", code, out, errOut)
+	}
+}
+
+// An environment's context: --context beats ferry.yaml, which beats the
+// user config's cluster.contexts.
+func TestContextPrecedence(t *testing.T) {
+	envs := model.Environments{{Name: "dev", Kube: model.KubeTarget{Context: "from-ferry-yaml"}}, {Name: "prod"}, {Name: "qa"}}
+	flag := map[string]string{"dev": "from-flag"}
+	user := map[string]string{"dev": "from-user", "prod": "from-user"}
+	got := withContexts(withContexts(envs, flag, true), user, false)
+	want := []string{"from-flag", "from-user", ""}
+	for i, e := range got {
+		if e.Kube.Context != want[i] {
+			t.Errorf("%s reads %q, want %q", e.Name, e.Kube.Context, want[i])
+		}
+	}
+	if envs[0].Kube.Context != "from-ferry-yaml" {
+		t.Error("withContexts changed its input")
 	}
 }

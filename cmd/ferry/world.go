@@ -28,6 +28,7 @@ type sourceFlags struct {
 	refresh       bool
 	concurrency   int
 	kubeconfig    string
+	contexts      map[string]string // --context ENV=CONTEXT
 	fetchInterval time.Duration
 	// clusters, when set, replaces the kubeconfig: the demo world hands its
 	// simulated clusters in here, and they are read by the same code.
@@ -43,6 +44,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.refresh, "refresh", false, "ask the registry again for tags resolved in the last minutes")
 	fs.IntVar(&f.concurrency, "registry-concurrency", 16, "registry requests in flight at once")
 	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+	fs.StringToStringVar(&f.contexts, "context", nil, "ENV=CONTEXT: read the environment from this kubeconfig context, whatever ferry.yaml says (repeatable)")
 	fs.DurationVar(&f.fetchInterval, "fetch-interval", 30*time.Second, "how often the console fetches a repo cloned from a URL")
 }
 
@@ -116,12 +118,11 @@ func newFeed(ctx context.Context, rf *repoFlags, sf *sourceFlags, live bool) (*f
 
 // newClusters builds the cluster source over the kubeconfig, or over the
 // demo world's simulated clusters. Unless --sources names them, clusters
-// are read when ferry.yaml or the user config names a context (or the demo
-// has clusters). The user config's contexts fill in where ferry.yaml names
-// none: ferry.yaml is the team's, and wins.
+// are read when a context is named (or the demo has clusters): --context
+// beats ferry.yaml, which beats the user config's contexts.
 func (sf *sourceFlags) newClusters(byDefault, asked bool, contexts map[string]string) feed.NewClusters {
 	return func(envs model.Environments, applied func(app, env, rev string) bool) (feed.Clusters, []model.CellProblem) {
-		envs = withContexts(envs, contexts)
+		envs = withContexts(withContexts(envs, sf.contexts, true), contexts, false)
 		named := slices.ContainsFunc(envs, func(e model.Environment) bool { return e.Kube.Context != "" })
 		if !asked && !(byDefault && (named || sf.clusters != nil)) {
 			return nil, nil
@@ -153,14 +154,15 @@ func (sf *sourceFlags) registryCacheDir() string {
 	return ""
 }
 
-// withContexts fills in the kubeconfig contexts ferry.yaml leaves unset.
-func withContexts(envs model.Environments, contexts map[string]string) model.Environments {
+// withContexts sets the kubeconfig contexts of environments: those
+// ferry.yaml leaves unset, or (override, for --context) all it names.
+func withContexts(envs model.Environments, contexts map[string]string, override bool) model.Environments {
 	if len(contexts) == 0 {
 		return envs
 	}
 	out := slices.Clone(envs)
 	for i, e := range out {
-		if ctx := contexts[e.Name]; e.Kube.Context == "" && ctx != "" {
+		if ctx := contexts[e.Name]; (override || e.Kube.Context == "") && ctx != "" {
 			out[i].Kube.Context = ctx
 		}
 	}
