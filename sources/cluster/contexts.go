@@ -113,7 +113,7 @@ func noContext(env string, raw *clientcmdapi.Config) string {
 func chooseContext(env model.Environment, raw *clientcmdapi.Config) (string, string) {
 	if name := env.Kube.Context; name != "" {
 		if _, ok := raw.Contexts[name]; !ok {
-			return "", fmt.Sprintf("context %q named in ferry.yaml is not in the kubeconfig", name)
+			return "", fmt.Sprintf("context %q (named in ferry.yaml, --context or the user config's cluster.contexts) is not in the kubeconfig", name)
 		}
 		return name, ""
 	}
