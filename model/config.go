@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,6 +22,13 @@ type Config struct {
 	Environments []EnvConfig               `yaml:"environments"`
 	Apps         []AppConfig               `yaml:"apps"`
 	Registries   map[string]RegistryConfig `yaml:"registries"`
+	// ReadOnly makes every console and CLI on this repo read-only unless
+	// a flag or FERRY_READ_ONLY says otherwise (promotions go through pull
+	// requests, say); nil when the file does not say.
+	ReadOnly *bool `yaml:"read_only,omitempty"`
+	// FetchInterval is how often a console fetches the repo cloned from a
+	// URL; 0 when the file does not say.
+	FetchInterval time.Duration `yaml:"fetch_interval,omitempty"`
 }
 
 // EnvConfig is one environment in ferry.yaml.
@@ -61,7 +69,7 @@ type RegistryConfig struct {
 
 // configKeys lists the keys each mapping of ferry.yaml may hold.
 var configKeys = map[string][]string{
-	"":             {"environments", "apps", "registries"},
+	"":             {"environments", "apps", "registries", "read_only", "fetch_interval"},
 	"environments": {"name", "after", "kube", "protected", "aliases", "ref"},
 	"kube":         {"context", "namespace"},
 	"apps":         {"name", "images", "paths", "workload"},

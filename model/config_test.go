@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 const goodConfig = `# ferry.yaml
@@ -129,5 +130,17 @@ func TestAWronglyTypedFieldDropsOnlyItself(t *testing.T) {
 	_, problems = ParseConfig([]byte("environments:\n  - name: dev\n  - name: prod: eu\n"))
 	if len(problems) != 1 || problems[0].Line != 3 || !strings.HasPrefix(problems[0].Message, "not valid YAML: ") {
 		t.Errorf("a syntax error on line 3: %+v", problems)
+	}
+}
+
+// The console settings a team may set for everyone on the repo.
+func TestConsoleSettings(t *testing.T) {
+	cfg, problems := ParseConfig([]byte("read_only: true\nfetch_interval: 5m\n"))
+	if len(problems) != 0 || cfg.ReadOnly == nil || !*cfg.ReadOnly || cfg.FetchInterval != 5*time.Minute {
+		t.Errorf("cfg %+v, problems %+v", cfg, problems)
+	}
+	cfg, problems = ParseConfig([]byte("fetch_interval: soon\n"))
+	if len(problems) != 1 || problems[0].Line != 1 || cfg.FetchInterval != 0 {
+		t.Errorf("a wrong duration: cfg %+v, problems %+v", cfg, problems)
 	}
 }

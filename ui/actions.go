@@ -14,6 +14,9 @@ import (
 
 // do runs one action: from a key, or from the palette.
 func (c *Console) do(a keymap.Action) tea.Cmd {
+	if c.refused(a) {
+		return nil
+	}
 	g := c.grid
 	switch a {
 	case keymap.Quit:
@@ -73,8 +76,28 @@ func (c *Console) do(a keymap.Action) tea.Cmd {
 		return c.askWhere()
 	case keymap.Review:
 		return c.openReview()
+	case keymap.Commit:
+		return c.startCommit()
+	case keymap.Hold:
+		return c.toggleHold()
 	}
 	return nil
+}
+
+// writes are the actions a read-only console refuses: all that stage a
+// change or commit one.
+var writes = map[keymap.Action]bool{
+	keymap.Promote: true, keymap.Train: true, keymap.Rollback: true, keymap.Resume: true,
+	keymap.Commit: true, keymap.Hold: true,
+}
+
+// refused says on the status line why a read-only console does not act.
+func (c *Console) refused(a keymap.Action) bool {
+	if c.o.ReadOnly == "" || !writes[a] {
+		return false
+	}
+	c.notice = Clean(c.o.ReadOnly) + " — " + string(a) + " is off"
+	return true
 }
 
 // goBack leaves the detail or help, else clears a filter, else drift-only.

@@ -37,6 +37,9 @@ type Options struct {
 	// found there); nil leaves only the terminal's OSC 52 answer.
 	ReadClipboard func() (string, error)
 	Now           func() time.Time // the clock of change marks; default time.Now
+	// ReadOnly, when not "", turns off every action that stages or writes
+	// and is what those keys say ("read-only: started with --read-only").
+	ReadOnly string
 }
 
 type mode int

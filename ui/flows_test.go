@@ -246,7 +246,32 @@ func TestStageReviewCommitAndWatchItRollOut(t *testing.T) {
 		t.Error("the remote's branch did not move")
 	}
 	f.keys("esc", "t") // the timeline has the commit on top
-	f.see("timeline, newest first", "▸ ", "prod-us    catalog", "[● ready ", "promote catalog 4.3.0 to prod-us")
+	f.see("timeline, newest first", "▸ ", "prod-us    catalog", "● ready ", "promote catalog 4.3.0 to prod-us")
 	f.keys("esc", "q")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
+}
+
+// TestReadOnlyConsoleSaysWhyTheWritingKeysAreOff: a console started
+// read-only stages nothing — p, P, r, H and the timeline's enter each say
+// why on the status line — while every reading key still works.
+func TestReadOnlyConsoleSaysWhyTheWritingKeysAreOff(t *testing.T) {
+	const why = "read-only: started with --read-only"
+	f := startFlow(t, false, func(o *ui.Options, _ *gitops.Repo) { o.ReadOnly = why })
+	f.see("registry ✓ 11", "↑ 4.2.0")
+	f.keys("/", "catal", "enter", "l", "l", "l", "p")
+	f.see(why + " — promote is off")
+	for key, action := range map[string]string{"P": "train", "r": "rollback", "H": "resume"} {
+		f.keys("v", key) // v between: the notice changes each time, so each is seen anew
+		f.see(why + " — " + action + " is off")
+	}
+	f.keys("t")
+	f.see("timeline, newest first")
+	f.keys("enter")
+	f.see(why + " — rollback is off")
+	f.keys("esc", "enter") // reading still works: the detail opens
+	if screen := f.see("catalog in prod-us"); strings.Contains(screen, "✎") {
+		t.Errorf("a read-only console staged a change:\n%s", screen)
+	}
+	f.keys("q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
 }

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferryhq/ferry/keymap"
 	"github.com/ferryhq/ferry/model"
 )
 
@@ -71,11 +72,9 @@ func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		c.prompt, cmd = c.prompt.Update(msg)
 		return cmd
 	}
-	switch c.o.Keys.Match(msg, "global", "review") {
-	case "commit":
-		return c.startCommit()
-	case "hold":
-		return c.toggleHold()
+	switch a := c.o.Keys.Match(msg, "global", "review"); a {
+	case keymap.Commit, keymap.Hold:
+		return c.do(a)
 	case "back":
 		c.mode = modeGrid
 		return nil

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferryhq/ferry/keymap"
 	"github.com/ferryhq/ferry/model"
 )
 
@@ -66,6 +67,9 @@ func (c *Console) timelineChoices(m timelineMsg) {
 
 // rollbackTo stages a rollback of the entry's cell to what ran before it.
 func (c *Console) rollbackTo(e model.HistoryEntry) tea.Cmd {
+	if c.refused(keymap.Rollback) {
+		return nil
+	}
 	if e.From.IsZero() {
 		c.notice = fmt.Sprintf("t: %s came into %s with that commit: nothing ran before it", Clean(e.App), Clean(e.Env))
 		return nil

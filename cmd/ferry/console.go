@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,6 @@ import (
 	"github.com/ferryhq/ferry/internal/feed"
 	"github.com/ferryhq/ferry/internal/planstore"
 	"github.com/ferryhq/ferry/internal/uirelease"
-	"github.com/ferryhq/ferry/internal/userconfig"
 	"github.com/ferryhq/ferry/keymap"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/gitops"
@@ -29,12 +29,14 @@ import (
 
 // consoleFlags tune the console.
 type consoleFlags struct {
-	theme   string
-	appRepo string
+	theme    string
+	appRepo  string
+	readOnly bool
 }
 
 func (f *consoleFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.theme, "theme", "", "colours: default, colorblind or high-contrast (default: the user config's, else default)")
+	fs.BoolVar(&f.readOnly, "read-only", false, "start with promote, rollback, hold, resume and commit off (for on-call laptops and shared screens)")
 	fs.StringVar(&f.appRepo, "app-repo", "", "an app's source repo (path or URL) for w, where a commit has come (default: the current directory's repo)")
 }
 
@@ -62,10 +64,10 @@ func (c *console) where() func(context.Context, string, map[model.CellKey]string
 // runConsole opens the console, or prints the status table when stdout is
 // not a terminal (a pipe, a file, CI).
 func runConsole(cmd *cobra.Command, c *console) error {
-	cfg, notes := userconfig.Load()
-	theme := firstNonEmpty(c.flags.theme, cfg.Theme, "default")
+	s := settingsOf(cmd.Context())
+	theme := firstNonEmpty(c.flags.theme, "default")
 	if _, err := ui.NewTheme(theme, true); err != nil {
-		return fmt.Errorf("--theme: %w", err)
+		return fmt.Errorf("%s: %w", s.resolved.Origin("theme").Where, err)
 	}
 	if !gitops.IsRemote(c.repo.repo) {
 		// Say at once, in one sentence, when there is no repo here.
@@ -75,23 +77,27 @@ func runConsole(cmd *cobra.Command, c *console) error {
 	}
 	if !isTerminal(cmd.OutOrStdout()) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "ferry: standard output is not a terminal, so here is the status table instead of the console (ferry status prints it on purpose)")
+		for _, p := range s.problems {
+			fmt.Fprintln(cmd.ErrOrStderr(), "ferry:", p)
+		}
 		return runStatus(cmd, &statusFlags{repoFlags: c.repo, sourceFlags: c.sources, output: "table", show: "version"})
 	}
-	keys := keymap.Default()
-	for _, err := range keys.Rebind(cfg.Keys) {
-		notes = append(notes, cfg.Problem(err.Error()))
-	}
+	keys, notes := userKeys(s)
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
 	fd, rel, err := newFeed(ctx, &c.repo, &c.sources, true)
 	if err != nil {
 		return err
 	}
-	store := c.planStore()
+	readOnly := s.readOnlyReason(c.flags.readOnly)
+	if readOnly != "" {
+		notes = append(notes, readOnly+": promote, rollback, hold, resume and commit are off")
+	}
+	store := c.planStore(readOnly)
 	plan, restored := restorePlan(store, c.repo.repo)
 	o := ui.Options{Backend: fd, Keys: keys, Theme: theme, Title: c.title, Notes: append(notes, restored...),
 		OpenK9s: c.openK9s(), K9sOff: c.k9sOff, Releaser: uirelease.Releaser{Rel: rel, Store: store, Write: gitwrite.Options{Push: true}}, Plan: plan,
-		Where: c.where(), ReadClipboard: clipboard.ReadAll}
+		Where: c.where(), ReadClipboard: clipboard.ReadAll, ReadOnly: readOnly}
 	restore, err := quietStderr()
 	if err != nil {
 		return err
@@ -103,6 +109,17 @@ func runConsole(cmd *cobra.Command, c *console) error {
 		return err
 	}
 	return nil
+}
+
+// userKeys is the keymap with the user config's bindings, and the user
+// config's problems (a refused binding on its line among them).
+func userKeys(s *settings) (*keymap.Map, []string) {
+	keys := keymap.Default()
+	notes := slices.Clone(s.problems)
+	for _, err := range keys.Rebind(s.user.Keys) {
+		notes = append(notes, s.user.Problem(err.Error()))
+	}
+	return keys, notes
 }
 
 // relay is the one goroutine that hands the feed's updates (and the demo
@@ -128,9 +145,10 @@ func relay(ctx context.Context, p *tea.Program, fd *feed.Feed, events <-chan dem
 }
 
 // planStore keeps this repo's staged plan; the demo's world lives one
-// run, so its plan does too.
-func (c *console) planStore() *planstore.Store {
-	if c.sources.ephemeral {
+// run, so its plan does too. A read-only console stages nothing: it
+// neither shows nor touches a plan another console left.
+func (c *console) planStore(readOnly string) *planstore.Store {
+	if c.sources.ephemeral || readOnly != "" {
 		return nil
 	}
 	s := planstore.For(c.repo.repo, "")

@@ -18,7 +18,9 @@ func newInitCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write a ferry.yaml from what discovery finds, for you to correct",
-		Args:  cobra.NoArgs,
+		Example: `  ferry init
+  ferry init --repo ../gitops --force`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			repo, tree, err := rf.open(cmd.Context())
 			if err != nil {

@@ -23,15 +23,16 @@ import (
 type releaseFlags struct {
 	repoFlags
 	sourceFlags
-	image   string
-	reason  string
-	message string
-	yes     bool
-	dryRun  bool
-	push    bool
-	branch  string
-	pr      bool
-	output  string
+	image    string
+	reason   string
+	message  string
+	yes      bool
+	dryRun   bool
+	push     bool
+	branch   string
+	pr       bool
+	output   string
+	readOnly bool
 }
 
 func (f *releaseFlags) register(fs *pflag.FlagSet) {
@@ -46,6 +47,7 @@ func (f *releaseFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.branch, "branch", "", "commit on this new branch instead, for a pull request (pushed with --push)")
 	fs.BoolVar(&f.pr, "pr", false, "commit on a new branch ferry/<env>/<app>-<version> and push it, printing the compare URL for GitHub and GitLab")
 	fs.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	fs.BoolVar(&f.readOnly, "read-only", false, "refuse to commit (--dry-run still shows the change); read_only in the user config or ferry.yaml sets it too")
 }
 
 // loaded is a world read to the end, the feed that read it (for history)
@@ -101,6 +103,9 @@ func runRelease(cmd *cobra.Command, f *releaseFlags, build func(context.Context,
 	fd, rel, err := newFeed(ctx, &f.repoFlags, &f.sourceFlags, false)
 	if err != nil {
 		return err
+	}
+	if reason := settingsOf(ctx).readOnlyReason(f.readOnly); reason != "" && !f.dryRun {
+		return fmt.Errorf("%s: nothing is committed (--dry-run shows the change, --read-only=false lifts it)", reason)
 	}
 	w, err := drain(ctx, fd, cmd.ErrOrStderr())
 	if err != nil {

@@ -24,6 +24,8 @@ status table instead.`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Every command's settings: flag > FERRY_* > ferry.yaml > user config > default.
+		PersistentPreRunE: resolveSettings,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c.title = c.repo.repo
 			return runConsole(cmd, &c)
@@ -36,6 +38,8 @@ status table instead.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd(),
-		newPromoteCmd(), newRollbackCmd(), newResumeCmd(), newHistoryCmd(), newLogCmd(), newWhereCmd())
+		newPromoteCmd(), newRollbackCmd(), newResumeCmd(), newHistoryCmd(), newLogCmd(), newWhereCmd(), newConfigCmd(), newManCmd())
+	completionExamples(root)
+	registerCompletions(root)
 	return root
 }

@@ -31,6 +31,7 @@ type sourceFlags struct {
 	refresh       bool
 	concurrency   int
 	kubeconfig    string
+	contexts      map[string]string // --context ENV=CONTEXT
 	fetchInterval time.Duration
 	// clusters, when set, replaces the kubeconfig: the demo world hands its
 	// simulated clusters in here, and they are read by the same code.
@@ -46,6 +47,7 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.refresh, "refresh", false, "ask the registry again for tags resolved in the last minutes")
 	fs.IntVar(&f.concurrency, "registry-concurrency", 16, "registry requests in flight at once")
 	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
+	fs.StringToStringVar(&f.contexts, "context", nil, "ENV=CONTEXT: read the environment from this kubeconfig context, whatever ferry.yaml says (repeatable)")
 	fs.DurationVar(&f.fetchInterval, "fetch-interval", 30*time.Second, "how often the console fetches a repo cloned from a URL")
 }
 
@@ -101,6 +103,10 @@ func newFeed(ctx context.Context, rf *repoFlags, sf *sourceFlags, live bool) (*f
 	if err != nil {
 		return nil, nil, err
 	}
+	s := settingsOf(ctx)
+	if err := s.applyRepoSettings(repo, rf); err != nil {
+		return nil, nil, err
+	}
 	git := &feed.RepoGit{
 		Repo: repo, Ref: rf.ref, Worktree: rf.worktree,
 		Declarations: func(t *gitops.Tree) *gitops.Result { return readGit(t, !sf.ephemeral) },
@@ -118,22 +124,25 @@ func newFeed(ctx context.Context, rf *repoFlags, sf *sourceFlags, live bool) (*f
 			CacheDir:    sf.registryCacheDir(),
 			Refresh:     sf.refresh,
 			Concurrency: sf.concurrency,
-			// ferry.yaml's registries, as the latest reading has them.
-			Insecure: func(host string) bool { return fd.Config().Insecure(host) },
+			// ferry.yaml's registries, as the latest reading has them, and
+			// the user config's.
+			Insecure: func(host string) bool { return fd.Config().Insecure(host) || s.user.IsInsecure(host) },
 			Logf:     logf(),
 		})
 		o.Registry = feed.Resolver{R: reg}
 	}
-	o.Clusters = sf.newClusters(len(sf.sources) == 0, use["cluster"])
+	o.Clusters = sf.newClusters(len(sf.sources) == 0, use["cluster"], s.user.Contexts)
 	fd = feed.New(o)
 	return fd, newReleaser(repo, rf.ref, reg), nil
 }
 
 // newClusters builds the cluster source over the kubeconfig, or over the
 // demo world's simulated clusters. Unless --sources names them, clusters
-// are read when ferry.yaml names a context (or the demo has clusters).
-func (sf *sourceFlags) newClusters(byDefault, asked bool) feed.NewClusters {
+// are read when a context is named (or the demo has clusters): --context
+// beats ferry.yaml, which beats the user config's contexts.
+func (sf *sourceFlags) newClusters(byDefault, asked bool, contexts map[string]string) feed.NewClusters {
 	return func(envs model.Environments, applied func(app, env, rev string) bool) (feed.Clusters, []model.CellProblem) {
+		envs = withContexts(withContexts(envs, sf.contexts, true), contexts, false)
 		named := slices.ContainsFunc(envs, func(e model.Environment) bool { return e.Kube.Context != "" })
 		if !asked && !(byDefault && (named || sf.clusters != nil)) {
 			return nil, nil
@@ -163,4 +172,19 @@ func (sf *sourceFlags) registryCacheDir() string {
 		return "-"
 	}
 	return ""
+}
+
+// withContexts sets the kubeconfig contexts of environments: those
+// ferry.yaml leaves unset, or (override, for --context) all it names.
+func withContexts(envs model.Environments, contexts map[string]string, override bool) model.Environments {
+	if len(contexts) == 0 {
+		return envs
+	}
+	out := slices.Clone(envs)
+	for i, e := range out {
+		if ctx := contexts[e.Name]; (override || e.Kube.Context == "") && ctx != "" {
+			out[i].Kube.Context = ctx
+		}
+	}
+	return out
 }

@@ -13,12 +13,12 @@ keys:
   grid.up: {a: b}
 colour: red
 `))
-	if c.Theme != "colorblind" || strings.Join(c.Keys["grid.filter"], ",") != "f" || strings.Join(c.Keys["global.quit"], ",") != "q,ctrl+q" {
+	if c.Value("theme") != "colorblind" || strings.Join(c.Keys["grid.filter"], ",") != "f" || strings.Join(c.Keys["global.quit"], ",") != "q,ctrl+q" {
 		t.Errorf("config = %+v", c)
 	}
 	want := []string{
 		"config.yaml:5: keys.grid.up: want a key or a list of keys",
-		`config.yaml:6: unknown setting "colour" (known: theme, keys)`,
+		`config.yaml:6: unknown setting "colour" (known: repo, theme, fetch_interval, read_only, registry, cluster, keys)`,
 	}
 	if strings.Join(problems, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(problems, "\n"), strings.Join(want, "\n"))

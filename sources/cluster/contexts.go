@@ -24,15 +24,37 @@ const (
 	defaultBurst = 100
 )
 
+// loadKubeconfig reads the kubeconfig as kubectl does: path, else
+// $KUBECONFIG's files merged, else ~/.kube/config.
+func loadKubeconfig(path string) (*clientcmd.ClientConfigLoadingRules, *clientcmdapi.Config, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = path
+	raw, err := rules.Load()
+	return rules, raw, err
+}
+
+// ContextNames lists the kubeconfig's contexts, sorted (for shell
+// completion), read by the same rules as New.
+func ContextNames(kubeconfig string) ([]string, error) {
+	_, raw, err := loadKubeconfig(kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(raw.Contexts))
+	for name := range raw.Contexts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
 // New reads the kubeconfig with kubectl's rules, picks a context per
 // environment, and builds one client per context, shared by every
 // environment that uses it. Problems sit on the environment columns.
 func New(o Options) (*Source, []model.CellProblem) {
 	silenceKlog()
 	s := &Source{opts: o}
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = o.Kubeconfig
-	raw, err := rules.Load()
+	rules, raw, err := loadKubeconfig(o.Kubeconfig)
 	if err != nil {
 		msg := "cannot read the kubeconfig: " + err.Error()
 		return s, []model.CellProblem{{Problem: model.Problem{Source: SourceName, Message: msg}}}
@@ -93,7 +115,7 @@ func noContext(env string, raw *clientcmdapi.Config) string {
 func chooseContext(env model.Environment, raw *clientcmdapi.Config) (string, string) {
 	if name := env.Kube.Context; name != "" {
 		if _, ok := raw.Contexts[name]; !ok {
-			return "", fmt.Sprintf("context %q named in ferry.yaml is not in the kubeconfig", name)
+			return "", fmt.Sprintf("context %q (named in ferry.yaml, --context or the user config's cluster.contexts) is not in the kubeconfig", name)
 		}
 		return name, ""
 	}
