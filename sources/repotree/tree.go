@@ -48,11 +48,7 @@ func NewTree(commit string, files map[string][]byte) *Tree {
 	t := &Tree{Commit: commit, files: files, paths: make([]string, 0, len(files)),
 		Skipped: map[string]int64{}, Refused: map[string]Exceeded{}}
 	for p, data := range files {
-		switch {
-		case len(data) > MaxFileSize:
-			t.Skipped[p] = int64(len(data))
-		case ReadsAsYAML(p) && t.refuse(p, data):
-		default:
+		if t.keep(p, data) {
 			t.paths = append(t.paths, p)
 		}
 	}
@@ -66,13 +62,20 @@ func NewTree(commit string, files map[string][]byte) *Tree {
 	return t
 }
 
-// refuse records a YAML file past a limit.
-func (t *Tree) refuse(p string, data []byte) bool {
-	e := CheckYAML(data)
-	if e != nil {
-		t.Refused[p] = *e
+// keep reports whether a file is within the limits, recording why not.
+func (t *Tree) keep(p string, data []byte) bool {
+	if len(data) > MaxFileSize {
+		t.Skipped[p] = int64(len(data))
+		return false
 	}
-	return e != nil
+	if !ReadsAsYAML(p) {
+		return true
+	}
+	if e := CheckYAML(data); e != nil {
+		t.Refused[p] = *e
+		return false
+	}
+	return true
 }
 
 // Read returns a file's contents.
