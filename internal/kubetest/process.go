@@ -64,6 +64,9 @@ func (p *process) stop() {
 
 // tail returns the end of the process log for error messages.
 func (p *process) tail() string {
+	if p == nil {
+		return "(not started)"
+	}
 	data, _ := os.ReadFile(p.log)
 	const max = 4000
 	if len(data) > max {

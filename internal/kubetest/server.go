@@ -62,10 +62,13 @@ type Server struct {
 	etcd         *process
 	apiserver    *process
 	auditLog     string
+	logf         func(string, ...any)
+	firstStart   time.Duration // how long kube-apiserver took to get ready
 }
 
 // Start starts a server for one test and stops it when the test ends. A
-// failure to build or start fails the test with the build or server output.
+// failure to build or start fails the test with the build or server output;
+// the servers' logs are shown when the test fails, and only then.
 // A cold build counts against go test's -timeout; call StartServer from
 // TestMain (before m.Run) to build outside it.
 func Start(t testing.TB) *Server {
@@ -74,7 +77,12 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(s.Stop)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(s.Logs())
+		}
+		s.Stop()
+	})
 	return s
 }
 
@@ -97,7 +105,7 @@ func StartServer(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Dir: dir, apiserverBin: apiBin, auditLog: filepath.Join(dir, "audit.log")}
+	s := &Server{Dir: dir, apiserverBin: apiBin, auditLog: filepath.Join(dir, "audit.log"), logf: logf}
 	if err := s.start(etcdBin); err != nil {
 		s.Stop()
 		return nil, err
@@ -144,40 +152,56 @@ func (s *Server) start(etcdBin string) error {
 }
 
 func (s *Server) startEtcd(bin string) (string, error) {
-	clientPort, err := freePort()
-	if err != nil {
-		return "", err
+	var client string
+	start := func() (*process, error) {
+		clientPort, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		peerPort, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		var peer string
+		client, peer = loopback("http", clientPort), loopback("http", peerPort)
+		data := filepath.Join(s.Dir, "etcd")
+		_ = os.RemoveAll(data) // what a failed attempt left
+		return startProcess("etcd", s.Dir, bin,
+			"--name=kubetest", "--data-dir="+data,
+			"--listen-client-urls="+client, "--advertise-client-urls="+client,
+			"--listen-peer-urls="+peer, "--initial-advertise-peer-urls="+peer,
+			"--initial-cluster=kubetest="+peer, "--unsafe-no-fsync", "--log-level=error")
 	}
-	peerPort, err := freePort()
-	if err != nil {
-		return "", err
-	}
-	client, peer := loopback("http", clientPort), loopback("http", peerPort)
-	s.etcd, err = startProcess("etcd", s.Dir, bin,
-		"--name=kubetest", "--data-dir="+filepath.Join(s.Dir, "etcd"),
-		"--listen-client-urls="+client, "--advertise-client-urls="+client,
-		"--listen-peer-urls="+peer, "--initial-advertise-peer-urls="+peer,
-		"--initial-cluster=kubetest="+peer, "--unsafe-no-fsync", "--log-level=error")
-	if err != nil {
-		return "", err
-	}
-	return client, s.etcd.waitUntil(time.Minute, func() error {
+	var err error
+	s.etcd, err = startReady(s.logf, Scale(time.Minute), start, func() error {
 		return expectOK(http.DefaultClient, client+"/health", "")
 	})
+	return client, err
 }
 
 // StartAPIServer (re)starts kube-apiserver on the same port and storage,
 // and waits until /readyz answers ok. Tests use it after StopAPIServer.
+// A restart may take much longer than the first start took on a busy
+// machine; its deadline grows with that first start.
 func (s *Server) StartAPIServer() error {
-	var err error
-	s.apiserver, err = startProcess("kube-apiserver", s.Dir, s.apiserverBin, s.args...)
-	if err != nil {
-		return err
+	start := func() (*process, error) {
+		return startProcess("kube-apiserver", s.Dir, s.apiserverBin, s.args...)
 	}
 	client := s.httpClient()
-	return s.apiserver.waitUntil(2*time.Minute, func() error {
+	began := time.Now()
+	var err error
+	s.apiserver, err = startReady(s.logf, Scale(2*time.Minute)+4*s.firstStart, start, func() error {
 		return expectOK(client, s.URL+"/readyz", Token(Admin))
 	})
+	if err == nil && s.firstStart == 0 {
+		s.firstStart = time.Since(began)
+	}
+	return err
+}
+
+// Logs returns the end of both servers' logs, for a test that failed.
+func (s *Server) Logs() string {
+	return "etcd log:\n" + s.etcd.tail() + "\nkube-apiserver log:\n" + s.apiserver.tail()
 }
 
 // StopAPIServer kills kube-apiserver, leaving etcd running: watches drop
@@ -207,7 +231,7 @@ func (s *Server) httpClient() *http.Client {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(s.pki.caPEM)
 	return &http.Client{
-		Timeout:   5 * time.Second,
+		Timeout:   Scale(5 * time.Second),
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
 	}
 }

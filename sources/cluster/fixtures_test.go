@@ -192,7 +192,7 @@ func installCRDs(ctx context.Context, s *kubetest.Server) error {
 	}
 	// Poll discovery (a readiness check) until every CRD is served.
 	for _, c := range testCRDs {
-		err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+		err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, kubetest.Scale(time.Minute), true, func(context.Context) (bool, error) {
 			list, err := kube.Discovery().ServerResourcesForGroupVersion(c.group + "/" + c.version)
 			return err == nil && hasResource(list, c.plural), nil
 		})

@@ -63,7 +63,7 @@ func watch(t *testing.T, src *cluster.Source, targets []cluster.Target) <-chan c
 // a hang into a failure; nothing is timed.
 func waitFor(t *testing.T, snaps <-chan cluster.Snapshot, what string, ok func(cluster.Snapshot) bool) cluster.Snapshot {
 	t.Helper()
-	deadline := time.After(3 * time.Minute)
+	deadline := time.After(kubetest.Scale(3 * time.Minute))
 	var last cluster.Snapshot
 	for {
 		select {

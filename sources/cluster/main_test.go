@@ -34,7 +34,8 @@ func TestMain(m *testing.M) {
 }
 
 // needKube returns the shared server, skipping only when FERRY_SKIP_KUBE=1
-// and failing with the build or start output otherwise.
+// and failing with the build or start output otherwise. The servers' logs
+// are shown when the test fails, and only then.
 func needKube(t *testing.T) *kubetest.Server {
 	t.Helper()
 	if os.Getenv("FERRY_SKIP_KUBE") == "1" {
@@ -43,5 +44,10 @@ func needKube(t *testing.T) *kubetest.Server {
 	if kubeErr != nil {
 		t.Fatalf("kube-apiserver harness: %v", kubeErr)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(kube.Logs())
+		}
+	})
 	return kube
 }

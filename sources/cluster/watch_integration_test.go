@@ -65,7 +65,7 @@ func TestWatchFollowsChangesAcrossAServerRestart(t *testing.T) {
 func fresh(t *testing.T, a *admin, p *corev1.Pod) *corev1.Pod {
 	t.Helper()
 	var out *corev1.Pod
-	err := wait.PollUntilContextTimeout(a.ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(a.ctx, 100*time.Millisecond, kubetest.Scale(time.Minute), true, func(ctx context.Context) (bool, error) {
 		got, err := a.kube.CoreV1().Pods(p.Namespace).Get(ctx, p.Name, metav1.GetOptions{})
 		out = got
 		return err == nil, nil

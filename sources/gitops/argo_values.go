@@ -4,6 +4,9 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ferryhq/ferry/model"
+	"github.com/ferryhq/ferry/sources/repotree"
 )
 
 // inlineValues parses an Application's helm.values, a YAML document inside
@@ -16,6 +19,12 @@ func (r *reader) inlineValues(file string, block *yaml.Node) *yaml.Node {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(block.Value), &doc); err != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	// The tree's guard sees a string here; Helm would see the YAML in it.
+	if e := repotree.CheckNode(&doc); e != nil {
+		r.problem("", "", model.Problem{Source: "git", File: file, Line: block.Line + e.Line,
+			Message: "helm.values: " + e.Reason + ": not read"})
 		return nil
 	}
 	indent, ok := r.blockIndent(file, block.Line)

@@ -3,6 +3,8 @@ package gitops
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -211,20 +213,36 @@ func (r *reader) declareArgo(d model.Declared, unitPath string) {
 	r.declare(d, unitPath)
 }
 
-// reportSkipped names every YAML file left out for its size: its
-// environment would vanish without a word otherwise.
+// reportSkipped names every file a reader would take that the tree left
+// out, for its size or its YAML's: its environment would vanish without a
+// word otherwise.
 func (r *reader) reportSkipped() {
-	paths := make([]string, 0, len(r.t.Skipped))
-	for p := range r.t.Skipped {
-		if repotree.IsYAML(p) {
-			paths = append(paths, p)
+	for _, p := range slices.Sorted(maps.Keys(r.t.Skipped)) {
+		if r.readable(p) {
+			r.problem("", "", model.Problem{Source: "git", File: p,
+				Message: fmt.Sprintf("%.1f MiB: not read (ferry reads files up to %d MiB); what it declares is missing", float64(r.t.Skipped[p])/(1<<20), maxFileSize>>20)})
 		}
 	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		r.problem("", "", model.Problem{Source: "git", File: p,
-			Message: fmt.Sprintf("%.1f MiB: not read (ferry reads files up to %d MiB); what it declares is missing", float64(r.t.Skipped[p])/(1<<20), maxFileSize>>20)})
+	for _, p := range slices.Sorted(maps.Keys(r.t.Refused)) {
+		e := r.t.Refused[p]
+		r.problem("", "", model.Problem{Source: "git", File: p, Line: e.Line,
+			Message: e.Reason + ": not read; what it declares is missing"})
 	}
+}
+
+// readable reports whether some reader takes the file: YAML and JSON
+// anywhere, and any file of a chart (templates, .Files) or of a
+// kustomization's folder (generators, patches).
+func (r *reader) readable(p string) bool {
+	if repotree.ReadsAsYAML(p) {
+		return true
+	}
+	for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {
+		if _, ok := r.kdirs[dir]; ok || r.charts[dir] {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *reader) problem(app, env string, p model.Problem) {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,9 +26,8 @@ import (
 	"github.com/ferryhq/ferry/sources/repotree"
 )
 
-// maxFileSize bounds what ferry reads of one file: GitOps repos hold YAML,
-// and a stray binary should not cost memory.
-const maxFileSize = 4 << 20
+// maxFileSize is the tree's limit, checked here before a file is read.
+const maxFileSize = repotree.MaxFileSize
 
 // Repo is an opened GitOps repository: a local work tree, or a bare clone in
 // ferry's cache of a remote URL.
@@ -203,7 +203,8 @@ func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 		return nil, fmt.Errorf("repo %s: reading %s: %w", r.Origin, hash, err)
 	}
 	t := repotree.NewTree(hash.String(), files)
-	t.Refs, t.Skipped = repoRefs{r}, skipped
+	t.Refs = repoRefs{r}
+	maps.Copy(t.Skipped, skipped)
 	return t, nil
 }
 
@@ -258,6 +259,7 @@ func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 		return nil, fmt.Errorf("repo %s: reading the work tree: %w", r.Origin, err)
 	}
 	t := repotree.NewTree("", files)
-	t.Refs, t.Skipped = repoRefs{r}, skipped
+	t.Refs = repoRefs{r}
+	maps.Copy(t.Skipped, skipped)
 	return t, nil
 }

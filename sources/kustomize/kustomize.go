@@ -249,7 +249,23 @@ func (c *kustCache) buildProblem(k *kustFile, err error) model.Problem {
 	// user writes them.
 	msg := c.rootedPaths().ReplaceAllString(err.Error(), "$1$2")
 	return model.Problem{Source: "git", File: k.File, Line: k.entryLine(msg),
-		Message: "kustomize build failed: " + plainBuildError(msg)}
+		Message: "kustomize build failed: " + c.leftOut(msg)}
+}
+
+// leftOut says why a resource is missing when the tree left it out (its
+// size, its YAML's limits): the file exists, ferry did not read it.
+func (c *kustCache) leftOut(msg string) string {
+	m := missingResource.FindStringSubmatch(msg)
+	if m == nil {
+		return plainBuildError(msg)
+	}
+	if n, ok := c.tree.Skipped[m[2]]; ok {
+		return fmt.Sprintf("resource %s not read (%s is %.1f MiB, over ferry's limit)", m[1], m[2], float64(n)/(1<<20))
+	}
+	if e, ok := c.tree.Refused[m[2]]; ok {
+		return fmt.Sprintf("resource %s not read (%s: %s)", m[1], m[2], e.Reason)
+	}
+	return plainBuildError(msg)
 }
 
 // missingResource matches krusty's report of a resources: entry that is

@@ -18,9 +18,11 @@ type Tree struct {
 	// came from (an environment may live on a branch of its own); nil for
 	// a tree made in memory.
 	Refs Refs
-	// Skipped are the files left out for their size (path → bytes): the
-	// reader reports them, so nothing vanishes without a word.
+	// Skipped are the files left out for their size (path → bytes), and
+	// Refused the YAML files left out for going past a limit of CheckYAML:
+	// the reader reports them, so nothing vanishes without a word.
 	Skipped map[string]int64
+	Refused map[string]Exceeded
 	files   map[string][]byte
 	paths   []string
 }
@@ -33,15 +35,47 @@ type Refs interface {
 	Tree(ref string) (*Tree, error)
 }
 
+// MaxFileSize bounds what ferry reads of one file: GitOps repos hold YAML,
+// and a stray binary should not cost memory.
+const MaxFileSize = 4 << 20
+
 // NewTree builds a tree from file contents; used by the repo reader and by
-// tests.
+// tests. Files over MaxFileSize, and YAML files past CheckYAML's limits,
+// are left out (Skipped, Refused) however the tree is made, so that no
+// reader, kustomize and Helm included, ever sees them. files is not
+// changed: a tree that leaves some out holds a copy.
 func NewTree(commit string, files map[string][]byte) *Tree {
-	t := &Tree{Commit: commit, files: files, paths: make([]string, 0, len(files))}
-	for p := range files {
-		t.paths = append(t.paths, p)
+	t := &Tree{Commit: commit, files: files, paths: make([]string, 0, len(files)),
+		Skipped: map[string]int64{}, Refused: map[string]Exceeded{}}
+	for p, data := range files {
+		if t.keep(p, data) {
+			t.paths = append(t.paths, p)
+		}
+	}
+	if len(t.paths) < len(files) {
+		t.files = make(map[string][]byte, len(t.paths))
+		for _, p := range t.paths {
+			t.files[p] = files[p]
+		}
 	}
 	sort.Strings(t.paths)
 	return t
+}
+
+// keep reports whether a file is within the limits, recording why not.
+func (t *Tree) keep(p string, data []byte) bool {
+	if len(data) > MaxFileSize {
+		t.Skipped[p] = int64(len(data))
+		return false
+	}
+	if !ReadsAsYAML(p) {
+		return true
+	}
+	if e := CheckYAML(data); e != nil {
+		t.Refused[p] = *e
+		return false
+	}
+	return true
 }
 
 // Read returns a file's contents.
@@ -74,6 +108,12 @@ func (t *Tree) Under(dir string) []string {
 		j++
 	}
 	return t.paths[i:j]
+}
+
+// ReadsAsYAML reports whether a reader parses the file as YAML: YAML,
+// JSON (kustomize patches, values schemas) and kustomize's Kustomization.
+func ReadsAsYAML(p string) bool {
+	return IsYAML(p) || strings.HasSuffix(p, ".json") || path.Base(p) == "Kustomization"
 }
 
 // IsYAML reports whether a path names a YAML file.

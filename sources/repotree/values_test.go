@@ -48,11 +48,13 @@ func TestFindValuesImagesBoundsAliasExpansion(t *testing.T) {
 		prev := "l" + itoa(i-1)
 		b.WriteString("l" + itoa(i) + ": &l" + itoa(i) + " {a: *" + prev + ", b: *" + prev + "}\n")
 	}
-	docs, perr := ParseDocs("values.yaml", []byte(b.String()))
-	if perr != nil {
-		t.Fatal(perr)
+	// Not through ParseDocs, which refuses the bomb: the walk holds on its
+	// own for nodes parsed elsewhere.
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(b.String()), &doc); err != nil {
+		t.Fatal(err)
 	}
-	if n := len(FindValuesImages(docs[0].Root)); n == 0 || n > maxValuesVisits {
+	if n := len(FindValuesImages(doc.Content[0])); n == 0 || n > maxValuesVisits {
 		t.Errorf("found %d images, want some but at most %d", n, maxValuesVisits)
 	}
 }

@@ -21,8 +21,9 @@ type Doc struct {
 	Root  *yaml.Node // the document's top node (a mapping for manifests)
 }
 
-// ParseDocs parses every document of a YAML file. On a syntax error it
-// returns the documents before it and a problem naming file and line.
+// ParseDocs parses every document of a YAML file. On a syntax error, or a
+// document past CheckYAML's limits, it returns the documents before it and
+// a problem naming file and line.
 func ParseDocs(file string, data []byte) ([]Doc, *model.Problem) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []Doc
@@ -35,6 +36,12 @@ func ParseDocs(file string, data []byte) ([]Doc, *model.Problem) {
 		if err != nil {
 			return docs, &model.Problem{Source: "git", File: file, Line: errorLine(err),
 				Message: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		}
+		if e := CheckNode(&n); e != nil {
+			// What comes from outside the tree (rendered templates, built
+			// overlays, embedded values) is held to the tree's limits.
+			return docs, &model.Problem{Source: "git", File: file, Line: e.Line,
+				Message: e.Reason + ": not read"}
 		}
 		if len(n.Content) == 0 {
 			continue
