@@ -19,6 +19,8 @@ func progressLine(w *model.World, t *Theme) string {
 	switch r := p.Registry; {
 	case !r.Asked:
 		parts = append(parts, "registry "+wait)
+	case r.Finished() && len(w.RegistryProblems) > 0:
+		parts = append(parts, fmt.Sprintf("registry %s %d of %d failing", bad, len(w.RegistryProblems), r.Total))
 	case r.Finished():
 		parts = append(parts, fmt.Sprintf("registry %s %d", ok, r.Total))
 	default:

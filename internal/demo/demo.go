@@ -66,8 +66,9 @@ type World struct {
 	// Kept is true when Close leaves the repos on disk.
 	Kept bool
 
-	builds   map[string][]build
-	clusters map[string]*fakeCluster
+	builds         map[string][]build
+	clusters       map[string]*fakeCluster
+	registryFaults *faults
 }
 
 // Start builds the world and starts its registry and controller. Cancelling
@@ -188,7 +189,7 @@ func assemble(ctx context.Context, o Options, root string, reg *demoRegistry) (*
 	}
 	w := &World{
 		RepoDir: filepath.Join(root, "shop-gitops"), RemoteDir: filepath.Join(root, "shop-gitops.git"),
-		RegistryHost: reg.Host, Head: h.head.String(), builds: builds,
+		RegistryHost: reg.Host, Head: h.head.String(), builds: builds, registryFaults: reg.faults,
 		Clusters: map[string]cluster.Clients{}, clusters: map[string]*fakeCluster{},
 	}
 	if w.SourceDirs, err = materializeSources(root, sources); err != nil {

@@ -20,8 +20,9 @@ import (
 
 // demoRegistry is a go-containerregistry registry served on loopback.
 type demoRegistry struct {
-	Host    string // "127.0.0.1:PORT"
-	handler http.Handler
+	Host    string       // "127.0.0.1:PORT"
+	handler http.Handler // the registry itself: the world's own reads and writes
+	faults  *faults      // what ferry talks to, over the socket
 	server  *http.Server
 	done    chan struct{}
 }
@@ -33,10 +34,12 @@ func startRegistry() (*demoRegistry, error) {
 		return nil, fmt.Errorf("demo registry: cannot listen on 127.0.0.1: %w", err)
 	}
 	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	fs := &faults{next: h}
 	r := &demoRegistry{
 		Host:    l.Addr().String(),
 		handler: h,
-		server:  &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
+		faults:  fs,
+		server:  &http.Server{Handler: fs, ReadHeaderTimeout: 10 * time.Second},
 		done:    make(chan struct{}),
 	}
 	go func() {
