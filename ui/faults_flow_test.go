@@ -49,3 +49,46 @@ func TestRegistryFaultsShowOnTheirCellsAndClearWithoutARestart(t *testing.T) {
 	f.keys("esc")
 	f.see("↑ 4.2.0") // catalog in prod-us is behind again, as before any fault
 }
+
+// TestClusterFaultsShowOnTheirColumnAndClearWithoutARestart: a demo
+// cluster goes down, then refuses pods by RBAC, then drops its watches, in
+// a running console. The fault is on its column in plain words while the
+// other columns go on; when it heals the column comes back on its own (no
+// key, no restart); after a dropped watch the cells still follow a push.
+func TestClusterFaultsShowOnTheirColumnAndClearWithoutARestart(t *testing.T) {
+	f := startFlow(t, false)
+	f.see("registry ✓ 11", "prod-us ✓", "staging ✓")
+	f.keys("/", "catal", "enter", "l", "l", "l", "enter") // catalog in prod-us
+	f.see("catalog in prod-us  ↑ behind", "✓ 2 pod(s)")
+	for _, fault := range []struct {
+		kind           demo.ClusterFault
+		column, detail string
+	}{
+		{demo.ClusterDown, "prod-us ✖ unreachable", `context "demo-prod-us": API server unreachable`},
+		{demo.ClusterForbidden, "prod-us ✖ forbidden", "forbidden by RBAC"},
+	} {
+		if err := f.w.BreakCluster("prod-us", fault.kind); err != nil {
+			t.Fatal(err)
+		}
+		f.see(fault.column, fault.detail, "staging ✓", "prod-eu ✓")
+		f.keys("esc", "j") // the grid still moves
+		f.see("APP", "row 1/1")
+		f.keys("enter")
+		if err := f.w.HealCluster("prod-us"); err != nil {
+			t.Fatal(err)
+		}
+		f.see("prod-us ✓", "catalog in prod-us  ↑ behind", "✓ 2 pod(s)")
+	}
+
+	if err := f.w.BreakCluster("prod-us", demo.WatchDropped); err != nil {
+		t.Fatal(err)
+	}
+	edit, err := f.w.SetBuild("catalog", "4.2.0", "4.3.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.w.Push("apps/catalog/overlays/prod-us/kustomization.yaml", "Promote catalog 4.3.0 to prod-us", edit); err != nil {
+		t.Fatal(err)
+	}
+	f.see("catalog in prod-us  ✓ in-sync")
+}

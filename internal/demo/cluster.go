@@ -26,6 +26,8 @@ type fakeCluster struct {
 
 	mu  sync.Mutex
 	rng *rand.Rand // pod name suffixes, deterministic per seed
+
+	outage outage // a fault tests switch on and off
 }
 
 // listKinds registers every custom resource the cluster source may list;
@@ -50,6 +52,7 @@ func newFakeCluster(env envPlan, seed int64) *fakeCluster {
 		{GroupVersion: "apps/v1", APIResources: []metav1.APIResource{{Name: "deployments", Namespaced: true, Kind: "Deployment"}}},
 		{GroupVersion: "argoproj.io/v1alpha1", APIResources: []metav1.APIResource{{Name: "applications", Namespaced: true, Kind: "Application"}}},
 	}
+	c.installOutage()
 	if env.Forbidden {
 		c.forbidPods()
 	}

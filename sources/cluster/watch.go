@@ -105,15 +105,16 @@ func (ew *envWatch) facts(targets []Target) envFacts {
 		ew.dirty = false
 	}
 	out := envFacts{env: ew.e.env, live: ew.cached.live, controllers: ew.cached.controllers}
+	failing := true // reads fail now: what the caches hold may be stale
 	if err := ew.unreachable(); err != nil {
 		// One problem says it all; the failing reads it causes add nothing.
 		out.problems = []model.CellProblem{envProblem(ew.e.env, describeContext(ew.e.Context, err))}
 	} else if len(ew.problems) > 0 {
 		out.problems = ew.problemList()
 	} else {
-		out.problems = ew.cached.problems
+		out.problems, failing = ew.cached.problems, len(ew.cached.problems) > 0 && !ew.synced
 	}
-	out.status = model.ClusterProgress{Synced: ew.synced, Failing: len(out.problems) > 0 && !ew.synced, Context: ew.e.Context}
+	out.status = model.ClusterProgress{Synced: ew.synced, Failing: failing, Context: ew.e.Context}
 	return out
 }
 
@@ -132,8 +133,11 @@ func (ew *envWatch) problemList() []model.CellProblem {
 	for _, r := range ew.resources {
 		names = append(names, r.name)
 	}
+	said := map[string]bool{}
 	for _, name := range names {
-		if msg, ok := ew.problems[name]; ok {
+		// A server that is down fails every resource with the same words.
+		if msg, ok := ew.problems[name]; ok && !said[msg] {
+			said[msg] = true
 			out = append(out, envProblem(ew.e.env, msg))
 		}
 	}
