@@ -109,8 +109,10 @@ func countsLine(counts map[model.State]int, t *Theme) string {
 // spread puts left and right on one line of width; the right part gets
 // at most half the line, then the left is cut if needed.
 func spread(left, right string, width int) string {
-	if ansi.StringWidth(right) > width/2 && ansi.StringWidth(left) > width/2 {
-		right = ansi.Truncate(right, width/2, "…")
+	// A message too long for the room left is cut, never dropped: it may
+	// be the only place a config problem or read-only's reason shows.
+	if ansi.StringWidth(left)+ansi.StringWidth(right)+1 > width {
+		right = ansi.Truncate(right, max(width-ansi.StringWidth(left)-1, width/2), "…")
 	}
 	room := width - ansi.StringWidth(right) - 1
 	if room < 1 {

@@ -111,3 +111,20 @@ func TestStatusTableShowsOutsideTextInert(t *testing.T) {
 		}
 	}
 }
+
+// spread cuts a message too long for the line instead of dropping it.
+func TestSpreadCutsALongMessage(t *testing.T) {
+	for _, tc := range []struct {
+		left, right string
+		width       int
+		want        string
+	}{
+		{"counts", "note", 12, "counts  note"},
+		{"counts", "a very long note", 14, "counts a very…"},
+		{"a long left side", "a long right side", 20, "a long l… a long ri…"},
+	} {
+		if got := spread(tc.left, tc.right, tc.width); got != tc.want {
+			t.Errorf("spread(%q, %q, %d) = %q, want %q", tc.left, tc.right, tc.width, got, tc.want)
+		}
+	}
+}

@@ -91,7 +91,8 @@ func runConsole(cmd *cobra.Command, c *console) error {
 	}
 	readOnly := s.readOnlyReason(c.flags.readOnly)
 	if readOnly != "" {
-		notes = append(notes, readOnly+": promote, rollback, hold, resume and commit are off")
+		// First: a long line of notes is cut at its end.
+		notes = append([]string{readOnly + ": promote, rollback, hold, resume and commit are off"}, notes...)
 	}
 	store := c.planStore(readOnly)
 	plan, restored := restorePlan(store, c.repo.repo)

@@ -31,13 +31,27 @@ func resolveSettings(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	// The console shows them on its status line; config check lists them.
-	if cmd.Parent() != nil && cmd.Name() != "demo" && cmd.Parent().Name() != "config" {
+	if !quietAboutConfig(cmd) {
 		for _, p := range s.problems {
 			fmt.Fprintln(cmd.ErrOrStderr(), "ferry:", p)
 		}
 	}
 	return nil
+}
+
+// quietAboutConfig: the console shows the user config's problems on its
+// status line and config check lists them; a completion script sourced
+// by every new shell, or ferry man, would only be noisy with them.
+func quietAboutConfig(cmd *cobra.Command) bool {
+	if cmd.Parent() == nil {
+		return true
+	}
+	switch cmd.Name() {
+	case "demo", "man":
+		return true
+	}
+	parent := cmd.Parent().Name()
+	return parent == "config" || parent == "completion"
 }
 
 // newSettings resolves the command's flags and keeps the result in its
