@@ -1,11 +1,17 @@
 package ui_test
 
 import (
+	"os"
 	"testing"
 	"time"
 
 	"github.com/ferryhq/ferry/internal/demo"
 	"github.com/ferryhq/ferry/internal/netwait"
+	"github.com/ferryhq/ferry/internal/release"
+	"github.com/ferryhq/ferry/internal/uirelease"
+	"github.com/ferryhq/ferry/sources/gitops"
+	"github.com/ferryhq/ferry/sources/gitwrite"
+	"github.com/ferryhq/ferry/ui"
 )
 
 // TestRegistryFaultsShowOnTheirCellsAndClearWithoutARestart breaks the
@@ -91,4 +97,65 @@ func TestClusterFaultsShowOnTheirColumnAndClearWithoutARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.see("catalog in prod-us  ✓ in-sync")
+}
+
+// TestAPushToAnOfflineRemoteKeepsThePlan: the console works on the demo's
+// clone, whose origin goes away while a promotion is committed. The push
+// fails in words naming it, the staged change stays (nothing lost), the
+// branch is put back; with the remote back, the same commit lands.
+func TestAPushToAnOfflineRemoteKeepsThePlan(t *testing.T) {
+	t.Setenv("GIT_AUTHOR_NAME", "captain")
+	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
+	var repo *gitops.Repo
+	f := startFlowOn(t, func(w *demo.World) string { return w.RepoDir }, false, func(o *ui.Options, r *gitops.Repo) {
+		repo = r
+		o.Releaser = uirelease.Releaser{Rel: &release.Releaser{Repo: r, Read: gitops.Read}, Write: gitwrite.Options{Push: true}}
+	})
+	f.see("registry ✓ 11", "↑ 4.2.0")
+	before, err := repo.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.keys("/", "catal", "enter", "l", "l", "l", "p")
+	f.see("staged: promote catalog 4.3.0 to prod-us", "✎ 4.2.0→4.3")
+
+	away := f.w.RemoteDir + ".away"
+	if err := os.Rename(f.w.RemoteDir, away); err != nil {
+		t.Fatal(err)
+	}
+	f.keys("s")
+	f.see("review promote catalog 4.3.0 to prod-us", "+    newTag: 4.3.0")
+	f.commitProtected("prod-us")
+	f.see("not committed, the staged changes are kept: push to ")
+	f.keys("esc")
+	f.see("✎ 4.2.0→4.3") // still staged
+	if head, _ := repo.Head(); head != before {
+		t.Errorf("the failed push left the branch at %s, want it back at %s", head, before)
+	}
+
+	if err := os.Rename(away, f.w.RemoteDir); err != nil {
+		t.Fatal(err)
+	}
+	f.keys("s")
+	f.see("review promote catalog 4.3.0 to prod-us", "+    newTag: 4.3.0")
+	f.commitProtected("prod-us")
+	f.see("committed ")
+	remote, err := gitops.Open(f.w.RemoteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := remote.Head(); h == f.w.Head {
+		t.Error("the remote's branch did not move once it was back")
+	}
+}
+
+// commitProtected commits the review's plan, typing the protected
+// environment's name when asked.
+func (f *flow) commitProtected(env string) {
+	f.t.Helper()
+	f.keys("c")
+	f.see("commit: ")
+	f.keys("enter")
+	f.see("protected: type " + env + " to commit")
+	f.keys(env, "enter")
 }

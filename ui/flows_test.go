@@ -57,13 +57,20 @@ func (g gatedRegistry) Stream(ctx context.Context, refs []model.ImageRef, emit f
 
 func startFlow(t *testing.T, gated bool, opts ...func(*ui.Options, *gitops.Repo)) *flow {
 	t.Helper()
+	return startFlowOn(t, func(w *demo.World) string { return w.RemoteDir }, gated, opts...)
+}
+
+// startFlowOn is startFlow over the repo dir names: the demo's remote (as
+// ferry demo reads it), or its clone, which pushes to that remote.
+func startFlowOn(t *testing.T, dir func(*demo.World) string, gated bool, opts ...func(*ui.Options, *gitops.Repo)) *flow {
+	t.Helper()
 	w, err := demo.Start(context.Background(), demo.Options{
 		ReconcileDelay: time.Millisecond, RolloutStep: time.Millisecond, PollInterval: time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo, err := gitops.Open(w.RemoteDir)
+	repo, err := gitops.Open(dir(w))
 	if err != nil {
 		t.Fatal(err)
 	}
