@@ -223,6 +223,13 @@ func (r *reader) reportSkipped() {
 				Message: fmt.Sprintf("%.1f MiB: not read (ferry reads files up to %d MiB); what it declares is missing", float64(r.t.Skipped[p])/(1<<20), maxFileSize>>20)})
 		}
 	}
+	for _, p := range slices.Sorted(maps.Keys(r.t.BrokenLinks)) {
+		if !r.readable(p) && path.Ext(p) != "" {
+			continue // a README or a script: nothing ferry would read
+		}
+		r.problem("", "", model.Problem{Source: "git", File: p,
+			Message: r.t.BrokenLinks[p] + "; what it holds is missing"})
+	}
 	for _, p := range slices.Sorted(maps.Keys(r.t.Refused)) {
 		e := r.t.Refused[p]
 		r.problem("", "", model.Problem{Source: "git", File: p, Line: e.Line,

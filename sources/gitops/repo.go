@@ -20,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
@@ -181,8 +182,13 @@ func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: tree of %s: %w", r.Origin, hash, err)
 	}
-	files, skipped := map[string][]byte{}, map[string]int64{}
+	files, skipped, links := map[string][]byte{}, map[string]int64{}, map[string]string{}
 	err = tree.Files().ForEach(func(f *object.File) error {
+		if f.Mode == filemode.Symlink {
+			target, err := f.Contents()
+			links[f.Name] = target
+			return err
+		}
 		if !f.Mode.IsFile() {
 			return nil
 		}
@@ -202,8 +208,9 @@ func (r *Repo) Tree(ref string) (*repotree.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: reading %s: %w", r.Origin, hash, err)
 	}
+	broken := repotree.FollowLinks(files, links)
 	t := repotree.NewTree(hash.String(), files)
-	t.Refs = repoRefs{r}
+	t.Refs, t.BrokenLinks = repoRefs{r}, broken
 	maps.Copy(t.Skipped, skipped)
 	return t, nil
 }
@@ -231,7 +238,7 @@ func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 	if r.Root == "" {
 		return nil, fmt.Errorf("repo %s: --worktree needs a local checkout", r.Origin)
 	}
-	files, skipped := map[string][]byte{}, map[string]int64{}
+	files, skipped, links := map[string][]byte{}, map[string]int64{}, map[string]string{}
 	err := filepath.WalkDir(r.Root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -239,10 +246,15 @@ func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 		if d.IsDir() && d.Name() == ".git" {
 			return filepath.SkipDir
 		}
+		rel, _ := filepath.Rel(r.Root, p)
+		if d.Type()&os.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			links[filepath.ToSlash(rel)] = filepath.ToSlash(target)
+			return err
+		}
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		rel, _ := filepath.Rel(r.Root, p)
 		info, err := d.Info()
 		if err != nil {
 			return err
@@ -258,8 +270,9 @@ func (r *Repo) WorktreeTree() (*repotree.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("repo %s: reading the work tree: %w", r.Origin, err)
 	}
+	broken := repotree.FollowLinks(files, links)
 	t := repotree.NewTree("", files)
-	t.Refs = repoRefs{r}
+	t.Refs, t.BrokenLinks = repoRefs{r}, broken
 	maps.Copy(t.Skipped, skipped)
 	return t, nil
 }

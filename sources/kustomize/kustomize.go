@@ -265,6 +265,9 @@ func (c *kustCache) leftOut(msg string) string {
 	if e, ok := c.tree.Refused[m[2]]; ok {
 		return fmt.Sprintf("resource %s not read (%s: %s)", m[1], m[2], e.Reason)
 	}
+	if why, ok := c.tree.BrokenLinks[m[2]]; ok {
+		return fmt.Sprintf("resource %s not read (%s is %s)", m[1], m[2], why)
+	}
 	return plainBuildError(msg)
 }
 

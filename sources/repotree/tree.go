@@ -23,8 +23,12 @@ type Tree struct {
 	// the reader reports them, so nothing vanishes without a word.
 	Skipped map[string]int64
 	Refused map[string]Exceeded
-	files   map[string][]byte
-	paths   []string
+	// BrokenLinks are the symbolic links that could not be followed (out
+	// of the repo, dangling, looping), with why; the others are read as
+	// what they point to (FollowLinks).
+	BrokenLinks map[string]string
+	files       map[string][]byte
+	paths       []string
 }
 
 // Refs reads other branches and tags of a repository.
