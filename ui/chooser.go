@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"github.com/charmbracelet/x/ansi"
+
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -38,7 +40,12 @@ func (ch *chooser) Update(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 // View shows the title and the options that fit in height lines, the
 // selection always among them.
 func (ch *chooser) View(t *Theme, width, height int) string {
-	lines := []string{t.Title.Render(Clean(ch.title)) + t.Muted.Render("  ↑/↓ choose · enter stages · esc cancels"), ""}
+	title, keys := Clean(ch.title), "↑/↓ choose · enter stages · esc cancels"
+	lines := []string{t.Title.Render(title) + t.Muted.Render("  "+keys), ""}
+	if ansi.StringWidth(title)+2+ansi.StringWidth(keys) > width {
+		// A narrow terminal: the keys on a line of their own, not cut.
+		lines = []string{t.Title.Render(title), t.Muted.Render(keys), ""}
+	}
 	room := max(height-len(lines), 1)
 	first := max(0, min(ch.sel-room/2, len(ch.options)-room))
 	for i := first; i < len(ch.options) && i < first+room; i++ {

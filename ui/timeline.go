@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -54,9 +55,13 @@ func (c *Console) timelineChoices(m timelineMsg) {
 	}
 	c.world.AnnotateRollouts(m.entries)
 	live := slices.ContainsFunc(m.entries, func(e model.HistoryEntry) bool { return e.Rollout != nil })
+	line := timelineLine
+	if c.width < wideTimeline {
+		line = narrowTimelineLine
+	}
 	options := make([]string, len(m.entries))
 	for i, e := range m.entries {
-		options[i] = timelineLine(e, live)
+		options[i] = line(e, live)
 	}
 	entries := m.entries
 	c.notice = ""
@@ -87,10 +92,8 @@ func (c *Console) rollbackTo(e model.HistoryEntry) tea.Cmd {
 // its cluster (a column when any cluster was read), who, why.
 func timelineLine(e model.HistoryEntry, live bool) string {
 	subject := e.Subject
-	for _, t := range e.Trailers {
-		if t.Key == "Ferry-Reason" {
-			subject += " (" + t.Value + ")"
-		}
+	if reason := trailerValue(e.Trailers, "Ferry-Reason"); reason != "" {
+		subject += " (" + reason + ")"
 	}
 	via := ""
 	if e.Merged {
@@ -102,6 +105,38 @@ func timelineLine(e model.HistoryEntry, live bool) string {
 	}
 	return fmt.Sprintf("%s  %-10s %-16s %-18s %s%s%s  %s", e.When.Local().Format("2006-01-02 15:04"), Clean(e.Env), Clean(e.App),
 		shortRef(e.From)+" → "+shortRef(e.To), rollout, Clean(e.Author), via, Clean(subject))
+}
+
+// wideTimeline is the width from which a timeline line has room for
+// every column, year and padding included.
+const wideTimeline = 140
+
+// narrowTimelineLine is timelineLine for a narrow terminal: no year, no
+// padding, the rollout as its glyph and time, so who and why still show.
+func narrowTimelineLine(e model.HistoryEntry, live bool) string {
+	rollout := ""
+	if r := RolloutText(e.Rollout, e.When); live && r != "" {
+		rollout = " " + strings.NewReplacer("ready ", "", "rolling out ", "", "not running yet", "not yet").Replace(r)
+		if i := strings.Index(rollout, " ("); i > 0 {
+			rollout = rollout[:i]
+		}
+	}
+	subject := e.Subject
+	if reason := trailerValue(e.Trailers, "Ferry-Reason"); reason != "" {
+		subject += " (" + reason + ")"
+	}
+	return fmt.Sprintf("%s %s %s %s→%s%s %s: %s", e.When.Local().Format("01-02 15:04"), Clean(e.Env), Clean(e.App),
+		shortRef(e.From), shortRef(e.To), rollout, Clean(e.Author), Clean(subject))
+}
+
+// trailerValue is the value of a commit's trailer, or "".
+func trailerValue(ts []model.Trailer, key string) string {
+	for _, t := range ts {
+		if t.Key == key {
+			return t.Value
+		}
+	}
+	return ""
 }
 
 // shortRef names an artifact in few columns: its tag, else its digest.
