@@ -7,16 +7,21 @@ import (
 	"github.com/ferryhq/ferry/sources/gitops"
 )
 
-// registerDeadlines adds the network deadlines every command obeys — Git,
-// the registry and the API servers alike — and puts them in force before
-// any command runs.
+// deadlines are the network deadlines every command obeys — Git, the
+// registry and the API servers alike — as the flags (or FERRY_*, or the
+// user config, through the resolver) set them.
+var deadlines netwait.Deadlines
+
 func registerDeadlines(root *cobra.Command) {
-	d := netwait.Default
+	deadlines = netwait.Default
 	fs := root.PersistentFlags()
-	fs.DurationVar(&d.Connect, "connect-timeout", d.Connect, "longest wait for a connection (TCP and TLS) to Git, a registry or an API server")
-	fs.DurationVar(&d.Answer, "answer-timeout", d.Answer, "longest wait for a connected server's answer to begin")
-	root.PersistentPreRun = func(*cobra.Command, []string) {
-		netwait.Set(d)
-		gitops.InstallHTTP()
-	}
+	fs.DurationVar(&deadlines.Connect, "connect-timeout", deadlines.Connect, "longest wait for a connection (TCP and TLS) to Git, a registry or an API server")
+	fs.DurationVar(&deadlines.Answer, "answer-timeout", deadlines.Answer, "longest wait for a connected server's answer to begin")
+}
+
+// applyDeadlines puts the resolved deadlines in force before a command
+// reads anything.
+func applyDeadlines() {
+	netwait.Set(deadlines)
+	gitops.InstallHTTP()
 }

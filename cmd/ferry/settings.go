@@ -31,6 +31,7 @@ func resolveSettings(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	applyDeadlines()
 	if !quietAboutConfig(cmd) {
 		for _, p := range s.problems {
 			fmt.Fprintln(cmd.ErrOrStderr(), "ferry:", p)

@@ -57,6 +57,8 @@ var Settings = []Setting{
 	{Key: "read_only", Flag: "read-only", Env: "FERRY_READ_ONLY", Kind: Bool, Repo: true},
 	{Key: "registry.concurrency", Flag: "registry-concurrency", Env: "FERRY_REGISTRY_CONCURRENCY", Kind: Int},
 	{Key: "cluster.kubeconfig", Flag: "kubeconfig", Env: "FERRY_KUBECONFIG", Kind: FilePath},
+	{Key: "connect_timeout", Flag: "connect-timeout", Env: "FERRY_CONNECT_TIMEOUT", Kind: Duration},
+	{Key: "answer_timeout", Flag: "answer-timeout", Env: "FERRY_ANSWER_TIMEOUT", Kind: Duration},
 }
 
 // Find returns the setting of a config key.
