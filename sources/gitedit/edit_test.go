@@ -57,6 +57,9 @@ func TestEditsAreByteExact(t *testing.T) {
 		{name: "kustomize entry gains a digest, CRLF kept", file: "apps/search/overlays/prod/kustomization.yaml", to: to,
 			files: kustomizeTree("resources:\r\n- ../../base\r\nimages:\r\n- name: ghcr.io/shop/search-api\r\n  newTag: 1.0.0\r\n\r\n"),
 			want:  "resources:\r\n- ../../base\r\nimages:\r\n- name: ghcr.io/shop/search-api\r\n  newTag: 1.1.0\r\n  digest: " + digestB + "\r\n\r\n"},
+		{name: "bare CR line endings (yaml.v3 counts a lone CR as a line)", file: "apps/search/overlays/prod/kustomization.yaml", to: to,
+			files: kustomizeTree("resources:\r- ../../base\rimages:\r- name: ghcr.io/shop/search-api\r  newTag: 1.0.0\r  digest: " + digestA + "\r"),
+			want:  "resources:\r- ../../base\rimages:\r- name: ghcr.io/shop/search-api\r  newTag: 1.1.0\r  digest: " + digestB + "\r"},
 		{name: "inherit-only overlay gains an images entry", file: "apps/search/overlays/prod/kustomization.yaml", to: to,
 			files: kustomizeTree("resources:\n  - ../../base\nreplicas:\n  - name: search-api\n    count: 3\n"),
 			want: "resources:\n  - ../../base\nreplicas:\n  - name: search-api\n    count: 3\n" +

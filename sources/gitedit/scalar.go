@@ -18,20 +18,29 @@ import (
 )
 
 // offset converts a 1-based line and character column into a byte offset.
+// Lines end where yaml.v3 ends them: at LF, CRLF, a lone CR, and the
+// Unicode breaks NEL, LS and PS — a file with bare CR line endings is
+// edited at the right bytes, not at the LF-counted ones.
 func offset(data []byte, pos model.Position) (int, error) {
 	if pos.Line < 1 || pos.Column < 1 {
 		return 0, fmt.Errorf("no position (line %d, column %d)", pos.Line, pos.Column)
 	}
 	off := 0
 	for line := 1; line < pos.Line; line++ {
-		i := indexByte(data[off:], '\n')
-		if i < 0 {
-			return 0, fmt.Errorf("line %d is past the end of the file", pos.Line)
+		for {
+			if off >= len(data) {
+				return 0, fmt.Errorf("line %d is past the end of the file", pos.Line)
+			}
+			if n := lineBreak(data[off:]); n > 0 {
+				off += n
+				break
+			}
+			_, size := utf8.DecodeRune(data[off:])
+			off += size
 		}
-		off += i + 1
 	}
 	for col := 1; col < pos.Column; col++ {
-		if off >= len(data) || data[off] == '\n' {
+		if off >= len(data) || lineBreak(data[off:]) > 0 {
 			return 0, fmt.Errorf("column %d is past the end of line %d", pos.Column, pos.Line)
 		}
 		_, size := utf8.DecodeRune(data[off:])
@@ -40,13 +49,24 @@ func offset(data []byte, pos model.Position) (int, error) {
 	return off, nil
 }
 
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
+// lineBreak is the length of the line break b starts with, or 0.
+func lineBreak(b []byte) int {
+	switch {
+	case len(b) == 0:
+		return 0
+	case b[0] == '\n':
+		return 1
+	case b[0] == '\r' && len(b) > 1 && b[1] == '\n':
+		return 2
+	case b[0] == '\r':
+		return 1
+	}
+	for _, br := range []string{"\u0085", "\u2028", "\u2029"} {
+		if strings.HasPrefix(string(b[:min(len(b), 3)]), br) {
+			return len(br)
 		}
 	}
-	return -1
+	return 0
 }
 
 // span is a scalar's bytes in the file and how it is written.
