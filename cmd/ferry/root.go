@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -35,6 +36,10 @@ status table instead.`,
 	c.sources.register(root.Flags())
 	c.flags.register(root.Flags())
 	registerDeadlines(root)
+	// A wrong flag names where the right ones are listed.
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w (%s --help lists the flags)", err, cmd.CommandPath())
+	})
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newStatusCmd(), newDemoCmd(), newInitCmd(), newVersionCmd(),

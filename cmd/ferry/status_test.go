@@ -163,7 +163,7 @@ func TestStatusBadInputIsOneClearError(t *testing.T) {
 	}{
 		{"not a repo", []string{"status", "--repo", t.TempDir()}, "not a git repository"},
 		{"unclonable remote", []string{"status", "--repo", "file:///nonexistent/ferry/repo.git"}, "cannot clone"},
-		{"unknown flag", []string{"status", "--colour"}, "unknown flag"},
+		{"unknown flag", []string{"status", "--colour"}, "unknown flag: --colour (ferry status --help lists the flags)"},
 		{"bad output", []string{"status", "-o", "xml"}, `--output "xml"`},
 		{"bad source", []string{"status", "--sources", "git,vault"}, `unknown source "vault"`},
 	}
