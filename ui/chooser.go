@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"github.com/charmbracelet/x/ansi"
-
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // chooser asks the user to pick one of a few options (which upstream to

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	tea "charm.land/bubbletea/v2"
 	"context"
 	"errors"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferryhq/ferry/model"

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ferryhq/ferry/internal/nettest"
 	"github.com/ferryhq/ferry/internal/netwait"
 	"github.com/ferryhq/ferry/internal/userconfig"
 )
@@ -16,21 +16,8 @@ import (
 // answer deadline, whichever layer set it (the waits are the transport's).
 func TestTheDeadlinesComeFromAFlagTheEnvironmentOrTheUserConfig(t *testing.T) {
 	t.Cleanup(func() { netwait.Set(netwait.Default) })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() { // accepts, never answers
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { c.Close() })
-		}
-	}()
-	url := "http://" + ln.Addr().String() + "/shop.git"
+	silent := nettest.Silent(t)
+	url := "http://" + silent + "/shop.git"
 	path := userconfig.Path() // the test run's own (TestMain)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -52,7 +39,7 @@ func TestTheDeadlinesComeFromAFlagTheEnvironmentOrTheUserConfig(t *testing.T) {
 			args = append(args, "--answer-timeout", c.flag)
 		}
 		_, errOut, code := ferry(t, args...)
-		if code == 0 || !strings.Contains(errOut, ln.Addr().String()+" accepted the connection but "+c.want) {
+		if code == 0 || !strings.Contains(errOut, silent+" accepted the connection but "+c.want) {
 			t.Errorf("env %q flag %q: exit %d, %q; want one sentence with %q", c.env, c.flag, code, errOut, c.want)
 		}
 	}

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"github.com/ferryhq/ferry/ui"
-	"strings"
-
 	"context"
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -18,6 +16,7 @@ import (
 	"github.com/ferryhq/ferry/sources/cluster"
 	"github.com/ferryhq/ferry/sources/gitops"
 	"github.com/ferryhq/ferry/sources/registry"
+	"github.com/ferryhq/ferry/ui"
 )
 
 // clusterDeadline bounds how long `ferry status` waits for a cluster: an

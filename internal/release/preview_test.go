@@ -2,11 +2,11 @@ package release
 
 import (
 	"context"
+	"strings"
+	"testing"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"strings"
-	"testing"
 
 	"github.com/ferryhq/ferry/internal/testrepo"
 	"github.com/ferryhq/ferry/model"

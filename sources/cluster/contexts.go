@@ -1,8 +1,6 @@
 package cluster
 
 import (
-	"github.com/ferryhq/ferry/internal/netwait"
-
 	"fmt"
 	"net/http"
 	"sort"
@@ -14,6 +12,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/ferryhq/ferry/internal/netwait"
 	"github.com/ferryhq/ferry/model"
 )
 

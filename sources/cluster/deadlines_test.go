@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryhq/ferry/internal/nettest"
 	"github.com/ferryhq/ferry/internal/netwait"
 	"github.com/ferryhq/ferry/model"
 	"github.com/ferryhq/ferry/sources/cluster"
@@ -28,20 +28,7 @@ func TestAnAPIServerThatNeverAnswersSaysSoInOneSentence(t *testing.T) {
 	netwait.Set(netwait.Deadlines{Connect: time.Second, Answer: 300 * time.Millisecond})
 	t.Cleanup(func() { netwait.Set(saved) })
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() { // accepts, never says a byte
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { c.Close() })
-		}
-	}()
+	tarpit := nettest.Silent(t)
 	release := make(chan struct{})
 	silent := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
 	silent.Config.ErrorLog = log.New(io.Discard, "", 0)
@@ -52,7 +39,7 @@ func TestAnAPIServerThatNeverAnswersSaysSoInOneSentence(t *testing.T) {
 	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
 kind: Config
 clusters:
-  - {name: tarpit, cluster: {server: "https://`+ln.Addr().String()+`", insecure-skip-tls-verify: true}}
+  - {name: tarpit, cluster: {server: "https://`+tarpit+`", insecure-skip-tls-verify: true}}
   - {name: silent, cluster: {server: "`+silent.URL+`", insecure-skip-tls-verify: true}}
 users: [{name: u, user: {token: t0ken}}]
 contexts:
@@ -71,7 +58,7 @@ contexts:
 		{App: "api", Env: "prod", Declared: []model.Declared{declared("api", "prod", "api", "r/api", "")}},
 	})
 	want := map[string]string{
-		"dev":  `context "tarpit": its API server ` + ln.Addr().String() + ` accepted the connection but did not finish the TLS handshake within 1s`,
+		"dev":  `context "tarpit": its API server ` + tarpit + ` accepted the connection but did not finish the TLS handshake within 1s`,
 		"prod": `context "silent": its API server ` + strings.TrimPrefix(silent.URL, "https://") + ` accepted the connection but did not answer within 300ms`,
 	}
 	for env, sentence := range want {

@@ -1,9 +1,8 @@
 package cluster_test
 
 import (
-	"time"
-
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"

@@ -1,10 +1,9 @@
 package cluster
 
 import (
-	"time"
-
 	"fmt"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 

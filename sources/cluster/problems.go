@@ -1,8 +1,6 @@
 package cluster
 
 import (
-	"github.com/ferryhq/ferry/internal/netwait"
-
 	"errors"
 	"fmt"
 	"net"
@@ -10,6 +8,8 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/ferryhq/ferry/internal/netwait"
 )
 
 // describe turns a failed read into plain words naming the context, the

@@ -1,14 +1,14 @@
 package gitops
 
 import (
-	"github.com/ferryhq/ferry/internal/netwait"
-
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryhq/ferry/internal/nettest"
+	"github.com/ferryhq/ferry/internal/netwait"
 )
 
 // A server that accepts the connection and never answers: the clone ends
@@ -16,26 +16,13 @@ import (
 // hangs). The deadline is shortened for the test; the wait is the
 // transport's, not the test's.
 func TestACloneFromASilentServerGivesUp(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close() // hold it open, say nothing
-		}
-	}()
+	silent := nettest.Silent(t)
 	saved := netwait.Current()
 	netwait.Set(netwait.Deadlines{Answer: 200 * time.Millisecond})
 	InstallHTTP()
 	defer func() { netwait.Set(saved); InstallHTTP() }()
 
-	_, err = Clone(context.Background(), "http://"+ln.Addr().String()+"/shop.git", t.TempDir())
+	_, err := Clone(context.Background(), "http://"+silent+"/shop.git", t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "cannot clone") || !strings.Contains(err.Error(), "accepted the connection but did not answer within 200ms") {
 		t.Errorf("err = %v, want the clone to give up waiting for an answer", err)
 	}

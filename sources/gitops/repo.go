@@ -1,10 +1,6 @@
 package gitops
 
 import (
-	"syscall"
-
-	"github.com/ferryhq/ferry/internal/netwait"
-
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -24,6 +21,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
+	"github.com/ferryhq/ferry/internal/netwait"
 	"github.com/ferryhq/ferry/sources/repotree"
 )
 

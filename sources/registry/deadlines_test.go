@@ -4,36 +4,16 @@ import (
 	"context"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ferryhq/ferry/internal/nettest"
 	"github.com/ferryhq/ferry/internal/netwait"
 	"github.com/ferryhq/ferry/model"
 )
-
-// silentListener accepts connections and never says a byte: a TLS
-// handshake against it never completes.
-func silentListener(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { c.Close() })
-		}
-	}()
-	return ln.Addr().String()
-}
 
 // TestARegistryThatNeverAnswersSaysSoInOneSentence: a TLS tarpit and a
 // server that finishes TLS and then never answers each end within the
@@ -45,7 +25,7 @@ func TestARegistryThatNeverAnswersSaysSoInOneSentence(t *testing.T) {
 	netwait.Set(netwait.Deadlines{Connect: 300 * time.Millisecond, Answer: 300 * time.Millisecond})
 	t.Cleanup(func() { netwait.Set(saved) })
 
-	tarpit := silentListener(t)
+	tarpit := nettest.Silent(t)
 	release := make(chan struct{})
 	silent := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
 	silent.Config.ErrorLog = log.New(io.Discard, "", 0)

@@ -1,8 +1,6 @@
 package registry
 
 import (
-	"github.com/ferryhq/ferry/internal/netwait"
-
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
+	"github.com/ferryhq/ferry/internal/netwait"
 	"github.com/ferryhq/ferry/model"
 )
 

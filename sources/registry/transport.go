@@ -1,8 +1,6 @@
 package registry
 
 import (
-	"github.com/ferryhq/ferry/internal/netwait"
-
 	"context"
 	"crypto/tls"
 	"errors"
@@ -13,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/ferryhq/ferry/internal/netwait"
 )
 
 var (
