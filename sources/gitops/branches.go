@@ -132,6 +132,9 @@ func (r *reader) readBranch(env, branch string) ([]branchDecl, bool) {
 	}
 	sub := newReader(tree, r.cfg)
 	sub.layout.forced = env
+	if tree.Commit == "" || tree.Commit != r.t.Commit {
+		sub.reportSkipped() // the branch's own files left out, with its name
+	}
 	sub.readTree()
 	sub.keep(func(_ int, d model.Declared) bool { return d.Env == env })
 	sub.reportDeclared()

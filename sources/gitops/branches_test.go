@@ -1,6 +1,7 @@
 package gitops_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ferryhq/ferry/internal/testrepo"
@@ -125,4 +126,22 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestABranchsFilesLeftOutAreNamed: a file an environment's branch holds
+// that the tree leaves out (its YAML past the limits) is a problem named
+// with the branch, as on the branch read.
+func TestABranchsFilesLeftOutAreNamed(t *testing.T) {
+	r := testrepo.FromDir(t, t.TempDir())
+	r.Write("ferry.yaml", "environments:\n  - name: dev\n    branch: env/dev\n")
+	r.Commit("dev lives on its branch")
+	deep := strings.Repeat("[", 300) + strings.Repeat("]", 300) + "\n"
+	r.CommitOnBranch("env/dev", map[string]string{"web/deployment.yaml": deployment("web", "ghcr.io/acme/web:1.1.0"), "web/deep.yaml": deep})
+	res := readRepo(t, r)
+	for _, p := range res.Problems {
+		if p.File == "env/dev:web/deep.yaml" && strings.Contains(p.Message, "not read") {
+			return
+		}
+	}
+	t.Errorf("the branch's refused file is not named: %v", res.Problems)
 }
