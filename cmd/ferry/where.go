@@ -37,9 +37,11 @@ func newWhereCmd() *cobra.Command {
 		Long: `where answers "did my commit reach test?": for each environment, whether what runs
 (the pods, where clusters are read; else what Git declares) was built exactly from COMMIT,
 from a later commit that contains it, or not yet — then how many commits behind it is.
-COMMIT is a hash, a prefix or a ref of the app's source repo: --app-repo, else the
-repository around the current directory. Images are matched to that repo by their
-org.opencontainers.image.source label, or named with --app.
+COMMIT is a hash, a prefix or a ref of the app's source repo: --app-repo; else the
+repository around the current directory when it is a clone of the images'
+org.opencontainers.image.source; else the one source repo the apps' images name
+(--app), cloned into the cache. Images are matched to that repo by the same label,
+or named with --app.
 Exit 0 when the commit is in every environment asked (--env), 1 when it is not yet.`,
 		Example: `  ferry where HEAD --repo ../gitops
   ferry where 3f2c1d9 --app-repo ~/src/checkout --repo ../gitops --env staging,prod-eu
@@ -62,17 +64,17 @@ func runWhere(cmd *cobra.Command, f *whereFlags, rev string) error {
 		return fmt.Errorf("--output %q: want table or json", f.output)
 	}
 	ctx := cmd.Context()
-	app, err := openAppRepo(ctx, f.appRepo)
+	world, err := loadWorld(ctx, &f.repoFlags, &f.sourceFlags, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	app, err := appRepoFor(ctx, f, cmd.Flags().Changed("app-repo"), world, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
 	commit, err := app.Resolve(rev)
 	if err != nil {
-		return fmt.Errorf("commit %s is not in the app repo %s (--app-repo names another)", rev, f.appRepo)
-	}
-	world, err := loadWorld(ctx, &f.repoFlags, &f.sourceFlags, cmd.ErrOrStderr())
-	if err != nil {
-		return err
+		return fmt.Errorf("commit %s is not in the app repo %s (--app-repo names another)", rev, app.Origin)
 	}
 	out, err := reach.Of(app, world, commit, f.apps, f.envs)
 	if err != nil {
@@ -149,6 +151,59 @@ func whereInRepos(repoOf func(app string) string) func(context.Context, string, 
 		}
 		return out, nil
 	}
+}
+
+// appRepoFor picks the app's source repo: --app-repo when given; else the
+// current directory when it is a clone of the source the images name
+// (org.opencontainers.image.source); else the one repo the asked apps'
+// images name, cloned into the cache; else the current directory.
+func appRepoFor(ctx context.Context, f *whereFlags, given bool, world *model.World, notes io.Writer) (*gitops.Repo, error) {
+	if given {
+		return openAppRepo(ctx, f.appRepo)
+	}
+	sources := imageSources(world, f.apps)
+	here, hereErr := gitops.Open(".")
+	if hereErr == nil && slices.ContainsFunc(sources, func(src string) bool { return sameRepo(src, here.OriginURL()) }) {
+		return here, nil
+	}
+	switch {
+	case len(sources) == 1:
+		fmt.Fprintf(notes, "ferry: asking %s, the source repo its images name (a clone in the cache)\n", ui.Clean(sources[0]))
+		return openAppRepo(ctx, sources[0])
+	case hereErr == nil:
+		return here, nil
+	case len(sources) > 1:
+		return nil, fmt.Errorf("the images come from several source repos (%s): name the app with --app, or its repo with --app-repo", ui.Clean(strings.Join(sources, ", ")))
+	}
+	return openAppRepo(ctx, ".")
+}
+
+// imageSources lists the source repos the apps' images name, each once
+// (all apps when none is named).
+func imageSources(world *model.World, apps []string) []string {
+	var out []string
+	for _, row := range world.Grid().Apps {
+		if len(apps) > 0 && !slices.Contains(apps, row.Name) {
+			continue
+		}
+		for _, cell := range row.Cells {
+			if cell == nil {
+				continue
+			}
+			for _, img := range cell.Images {
+				if img.Registry != nil && img.Registry.Source != "" && !slices.Contains(out, img.Registry.Source) {
+					out = append(out, img.Registry.Source)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sameRepo compares two addresses of a repository by their web form.
+func sameRepo(a, b string) bool {
+	return a != "" && b != "" && model.WebRepo(a) == model.WebRepo(b)
 }
 
 func openAppRepo(ctx context.Context, where string) (*gitops.Repo, error) {

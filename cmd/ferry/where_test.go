@@ -152,3 +152,41 @@ func TestWhereSaysHowFarACommitHasCome(t *testing.T) {
 		t.Errorf("a commit the app repo lacks: exit %d, %q", code, errOut)
 	}
 }
+
+// TestWhereClonesTheSourceTheImagesName: run outside the app's repo (the
+// tests run inside ferry's own), where asks the repo the images' source
+// label names, cloned into the cache.
+func TestWhereClonesTheSourceTheImagesName(t *testing.T) {
+	app := testrepo.FromDir(t, t.TempDir())
+	app.Write("main.go", "package main // 1\n")
+	first := app.Commit("first")
+	app.Write("main.go", "package main // 2\n")
+	second := app.Commit("second")
+
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	source := "file://" + app.Dir
+	digest := pushWithLabels(t, u.Host, "acme/web:2", map[string]string{
+		"org.opencontainers.image.source": source, "org.opencontainers.image.revision": second})
+	ops := testrepo.FromDir(t, t.TempDir())
+	ops.Write("ferry.yaml", "environments:\n  - name: dev\nregistries:\n  "+u.Host+":\n    insecure: true\n")
+	ops.Write("envs/dev/web/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n"+
+		"        - name: web\n          image: "+u.Host+"/acme/web:2@"+digest+"\n")
+	ops.Commit("web in dev")
+
+	out, errOut, code := ferry(t, "where", first[:10], "--repo", ops.Dir, "--app", "web", "--sources", "git,registry", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "asking "+source+", the source repo its images name") {
+		t.Errorf("the user is not told which repo was asked: %q", errOut)
+	}
+	var o reach.Output
+	if err := json.Unmarshal([]byte(out), &o); err != nil {
+		t.Fatal(err)
+	}
+	if dev := reaches(o)["dev"]; dev.Reach != model.ReachContained {
+		t.Errorf("dev = %+v, want contained (it runs the second commit)", dev)
+	}
+}
