@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ferryhq/ferry/sources/gitops"
+	"github.com/ferryhq/ferry/ui"
 )
 
 // repoFlags are the flags every command that reads the GitOps repo takes.
@@ -30,6 +31,7 @@ func (f *repoFlags) openRepo(ctx context.Context) (*gitops.Repo, error) {
 		return nil, fmt.Errorf("--worktree and --ref exclude each other")
 	}
 	if gitops.IsRemote(f.repo) {
+		defer whileWaiting("git: the clone or fetch of " + ui.Clean(f.repo))()
 		return gitops.Clone(ctx, f.repo, filepath.Join(xdg.CacheHome, "ferry"))
 	}
 	return gitops.Open(f.repo)

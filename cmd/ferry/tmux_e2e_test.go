@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ferryhq/ferry/internal/nettest"
 )
 
 // TestConsoleInARealTerminal builds ferry, runs `ferry demo` in tmux and
@@ -119,4 +121,16 @@ func (m *tmux) see(texts ...string) string {
 		}
 		time.Sleep(20 * time.Millisecond) // polling the screen, not pacing the test
 	}
+}
+
+// TestASlowCloneSaysWhatItWaitsFor: on a terminal, a --repo URL whose
+// server accepts and never answers is named while ferry waits, then ends in
+// one sentence at the answer deadline — never a blank screen.
+func TestASlowCloneSaysWhatItWaitsFor(t *testing.T) {
+	bin, dir := buildForTmux(t)
+	silent := nettest.Silent(t)
+	term := newTmux(t, dir)
+	term.run("new-session", "-d", "-x", "160", "-y", "20", "env "+xdgEnv(dir)+" "+bin+" --repo http://"+silent+"/shop.git --answer-timeout 7s; echo ferry-exited-$?; sleep 600")
+	term.see("ferry: waiting 5s for git: the clone or fetch of http://" + silent + "/shop.git")
+	term.see(silent+" accepted the connection but did not answer within 7s", "ferry-exited-2")
 }

@@ -208,6 +208,7 @@ func sameRepo(a, b string) bool {
 
 func openAppRepo(ctx context.Context, where string) (*gitops.Repo, error) {
 	if gitops.IsRemote(where) {
+		defer whileWaiting("git: the clone or fetch of " + ui.Clean(where))()
 		return gitops.Clone(ctx, where, filepath.Join(xdg.CacheHome, "ferry", "apps"))
 	}
 	repo, err := gitops.Open(where)
