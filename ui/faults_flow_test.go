@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ferryhq/ferry/internal/demo"
+	"github.com/ferryhq/ferry/internal/nettest"
 	"github.com/ferryhq/ferry/internal/netwait"
 	"github.com/ferryhq/ferry/internal/release"
 	"github.com/ferryhq/ferry/internal/uirelease"
@@ -21,9 +22,7 @@ import (
 // and once the registry answers again a re-read (R) brings every cell
 // back — no restart.
 func TestRegistryFaultsShowOnTheirCellsAndClearWithoutARestart(t *testing.T) {
-	saved := netwait.Current()
-	netwait.Set(netwait.Deadlines{Connect: 5 * time.Second, Answer: 500 * time.Millisecond})
-	t.Cleanup(func() { netwait.Set(saved) })
+	nettest.Deadlines(t, netwait.Deadlines{Connect: 5 * time.Second, Answer: 500 * time.Millisecond})
 
 	f := startFlow(t, false)
 	f.see("registry ✓ 11", "↑ 4.2.0", "staging ✓")

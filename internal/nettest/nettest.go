@@ -2,8 +2,14 @@
 package nettest
 
 import (
+	"io"
+	"log"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"testing"
+
+	"github.com/ferryhq/ferry/internal/netwait"
 )
 
 // Silent listens on 127.0.0.1 and accepts every connection without ever
@@ -27,4 +33,25 @@ func Silent(t testing.TB) string {
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// SilentTLS is an HTTPS server on 127.0.0.1 that completes the TLS
+// handshake and never answers a request; its Client trusts it. It closes
+// when the test ends.
+func SilentTLS(t testing.TB) *httptest.Server {
+	t.Helper()
+	release := make(chan struct{})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the abandoned requests are the point
+	srv.StartTLS()
+	t.Cleanup(func() { close(release); srv.Close() })
+	return srv
+}
+
+// Deadlines puts d in force for the test (sources built afterwards obey
+// it) and the ones before back when it ends.
+func Deadlines(t testing.TB, d netwait.Deadlines) {
+	saved := netwait.Current()
+	netwait.Set(d)
+	t.Cleanup(func() { netwait.Set(saved) })
 }

@@ -2,10 +2,6 @@ package cluster_test
 
 import (
 	"context"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,16 +20,10 @@ import (
 // within the deadlines (the answer deadline shortened here; client-go's
 // TLS handshake deadline is its own 10s). The waits are the transports'.
 func TestAnAPIServerThatNeverAnswersSaysSoInOneSentence(t *testing.T) {
-	saved := netwait.Current()
-	netwait.Set(netwait.Deadlines{Connect: time.Second, Answer: 300 * time.Millisecond})
-	t.Cleanup(func() { netwait.Set(saved) })
+	nettest.Deadlines(t, netwait.Deadlines{Connect: time.Second, Answer: 300 * time.Millisecond})
 
 	tarpit := nettest.Silent(t)
-	release := make(chan struct{})
-	silent := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
-	silent.Config.ErrorLog = log.New(io.Discard, "", 0)
-	silent.StartTLS()
-	t.Cleanup(func() { close(release); silent.Close() })
+	silent := nettest.SilentTLS(t)
 
 	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1

@@ -2,10 +2,7 @@ package registry
 
 import (
 	"context"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -21,16 +18,10 @@ import (
 // name the wait — not "plain HTTP is allowed only for registries marked
 // insecure", the fallback ferry refused after HTTPS failed.
 func TestARegistryThatNeverAnswersSaysSoInOneSentence(t *testing.T) {
-	saved := netwait.Current()
-	netwait.Set(netwait.Deadlines{Connect: 300 * time.Millisecond, Answer: 300 * time.Millisecond})
-	t.Cleanup(func() { netwait.Set(saved) })
+	nettest.Deadlines(t, netwait.Deadlines{Connect: 300 * time.Millisecond, Answer: 300 * time.Millisecond})
 
 	tarpit := nettest.Silent(t)
-	release := make(chan struct{})
-	silent := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
-	silent.Config.ErrorLog = log.New(io.Discard, "", 0)
-	silent.StartTLS()
-	t.Cleanup(func() { close(release); silent.Close() })
+	silent := nettest.SilentTLS(t)
 	silentHost := strings.TrimPrefix(silent.URL, "https://")
 
 	cases := map[string]string{
