@@ -79,7 +79,7 @@ func TestWOnTheDemoAsksEachAppsSourceRepo(t *testing.T) {
 	if g, ok := got[model.CellKey{App: "payments", Env: "dev"}]; ok {
 		t.Errorf("payments (another repo) = %s, want left out", g)
 	}
-	if _, err := where(ctx, "deadbeef", revisions); err == nil || !strings.Contains(err.Error(), "is not in the app repo") {
+	if _, err := where(ctx, "deadbeef", revisions); err == nil || !strings.Contains(err.Error(), "is in none of the apps' 8 source repos") {
 		t.Errorf("a commit no repo has: err = %v", err)
 	}
 }

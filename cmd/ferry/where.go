@@ -146,8 +146,10 @@ func whereInRepos(repoOf func(app string) string) func(context.Context, string, 
 			}
 		}
 		if len(missing) > 0 && len(missing) == len(byRepo) {
-			sort.Strings(missing)
-			return nil, fmt.Errorf("commit %s is not in the app repo %s (start ferry with --app-repo to name another)", rev, strings.Join(missing, ", "))
+			if len(missing) > 1 {
+				return nil, fmt.Errorf("commit %s is in none of the apps' %d source repos (start ferry with --app-repo to name one)", rev, len(missing))
+			}
+			return nil, fmt.Errorf("commit %s is not in the app repo %s (start ferry with --app-repo to name another)", rev, missing[0])
 		}
 		return out, nil
 	}
