@@ -203,9 +203,28 @@ func imageSources(world *model.World, apps []string) []string {
 	return out
 }
 
-// sameRepo compares two addresses of a repository by their web form.
+// sameRepo compares two addresses of a repository by their web form, or,
+// for repositories on disk (a path or a file:// URL, which have none), by
+// their cleaned absolute path: a clone of a local repo must not pass for a
+// clone of every other local repo.
 func sameRepo(a, b string) bool {
-	return a != "" && b != "" && model.WebRepo(a) == model.WebRepo(b)
+	if a == "" || b == "" {
+		return false
+	}
+	webA, webB := model.WebRepo(a), model.WebRepo(b)
+	if webA != "" || webB != "" {
+		return webA == webB
+	}
+	return localPath(a) == localPath(b)
+}
+
+// localPath is the cleaned absolute path a local repository address names.
+func localPath(addr string) string {
+	p := strings.TrimSuffix(strings.TrimPrefix(addr, "file://"), "/")
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return strings.TrimSuffix(filepath.Clean(p), string(filepath.Separator)+".git")
 }
 
 func openAppRepo(ctx context.Context, where string) (*gitops.Repo, error) {

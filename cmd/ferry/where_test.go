@@ -190,3 +190,24 @@ func TestWhereClonesTheSourceTheImagesName(t *testing.T) {
 		t.Errorf("dev = %+v, want contained (it runs the second commit)", dev)
 	}
 }
+
+// TestSameRepo: repos on disk have no web form; two different ones must not
+// match (a CI clone of a local path passed for every local source repo).
+func TestSameRepo(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"https://github.com/acme/web", "git@github.com:acme/web.git", true},
+		{"https://github.com/acme/web", "https://github.com/acme/api", false},
+		{"file:///tmp/app", "/work/main", false},
+		{"file:///tmp/app", "/tmp/app/", true},
+		{"/tmp/app/.git", "/tmp/app", true},
+		{"file:///tmp/app", "https://github.com/acme/web", false},
+		{"", "", false},
+	} {
+		if got := sameRepo(c.a, c.b); got != c.want {
+			t.Errorf("sameRepo(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
