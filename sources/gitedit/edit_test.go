@@ -78,6 +78,8 @@ func TestEditsOfManifestsAndValues(t *testing.T) {
 	to := model.ImageRef{Tag: "1.1.0", Digest: digestB}
 	manifest := strings.Replace(base, "image: ghcr.io/shop/search-api:1.0.0", "image: 'ghcr.io/shop/search-api:1.0.0' # set by hand", 1)
 	values := "# prod values\nreplicas: 3\nimage:\n  repository: ghcr.io/shop/search-api\n  tag: 1.0.0   # keep\n"
+	// The fuzzer's find: yaml.v3 places an anchored node at its anchor.
+	anchored := "image:\n  repository: ghcr.io/shop/search-api\n  tag: &version !!str 1.0.0\nsidecar:\n  tag: *version\n"
 	cases := []editCase{
 		{name: "a plain manifest's image string", file: "envs/prod/search/deployment.yaml", to: to,
 			files: map[string]string{"envs/prod/search/deployment.yaml": manifest},
@@ -89,6 +91,14 @@ func TestEditsOfManifestsAndValues(t *testing.T) {
 				"environments/prod/search/values.yaml": values,
 			},
 			want:  strings.Replace(values, "tag: 1.0.0   # keep", "tag: 1.1.0   # keep", 1),
+			notes: "not pinned by digest: this layout declares a tag only"},
+		{name: "an anchored and tagged value keeps its anchor and tag", file: "environments/prod/search/values.yaml", to: to,
+			files: map[string]string{
+				"charts/search/Chart.yaml":             "apiVersion: v2\nname: search\nversion: 0.1.0\n",
+				"charts/search/values.yaml":            "image:\n  repository: ghcr.io/shop/search-api\n  tag: 0.9.0\n",
+				"environments/prod/search/values.yaml": anchored,
+			},
+			want:  strings.Replace(anchored, "&version !!str 1.0.0", "&version !!str 1.1.0", 1),
 			notes: "not pinned by digest: this layout declares a tag only"},
 	}
 	for _, tc := range cases {

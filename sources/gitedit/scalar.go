@@ -76,14 +76,16 @@ type span struct {
 }
 
 // scalarAt reads the scalar that starts at off: a quoted one to its
-// closing quote, a plain one to the end of the line or a comment. A tag
-// such as `!!str` before the value is skipped.
+// closing quote, a plain one to the end of the line or a comment. The
+// node's properties before the value — a tag such as `!!str`, an anchor
+// such as `&version` (yaml.v3 places the node at the first) — are skipped
+// and kept.
 func scalarAt(data []byte, off int) (span, error) {
-	if strings.HasPrefix(string(data[off:min(off+2, len(data))]), "!") {
-		for off < len(data) && data[off] != ' ' && data[off] != '\n' && data[off] != '\r' {
+	for off < len(data) && (data[off] == '!' || data[off] == '&') {
+		for off < len(data) && data[off] != ' ' && data[off] != '\t' && data[off] != '\n' && data[off] != '\r' {
 			off++
 		}
-		for off < len(data) && data[off] == ' ' {
+		for off < len(data) && (data[off] == ' ' || data[off] == '\t') {
 			off++
 		}
 	}

@@ -87,6 +87,12 @@ func checkScalarAt(t *testing.T, lines []string, pos model.Position, n *yaml.Nod
 		}
 		return
 	}
+	if n.Anchor != "" && strings.HasPrefix(at, "&") {
+		// `tag: &version 1.0`: yaml.v3 places an anchored node at its
+		// anchor (the fuzzer's find: `image: &00000 000`); the editor
+		// skips it and keeps it.
+		return
+	}
 	if n.Style&yaml.TaggedStyle != 0 || strings.HasPrefix(at, "!") {
 		// `tag: !!str 1.0`: yaml.v3 places the node at its tag (see Pos),
 		// the non-specific `!` too, though it sets no TaggedStyle for it
