@@ -124,6 +124,34 @@ func TestEveryFrameFitsTheTerminal(t *testing.T) {
 	}
 }
 
+// TestALongNoticeIsReadWholeAtEightyColumns: a notice is often the only
+// place a problem shows (a failed push, a config line); at 80 columns it
+// was cut after a few words. It takes the status line, wrapped, and the
+// frame keeps its size; the next key gives the counts back.
+func TestALongNoticeIsReadWholeAtEightyColumns(t *testing.T) {
+	c, _, _ := newConsole(t, 30, 3)
+	c.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	c.notice = "not committed, the staged changes are kept: push to file:///tmp/remote.git refused: " +
+		"the remote's main moved on since the fetch (fetch with R and review again)"
+	lines := strings.Split(ansi.Strip(c.View().Content), "\n")
+	if len(lines) != 24 {
+		t.Fatalf("%d lines, want 24", len(lines))
+	}
+	words := strings.Join(strings.Fields(strings.Join(lines[len(lines)-4:len(lines)-1], " ")), " ")
+	if !strings.Contains(words, strings.Join(strings.Fields(c.notice), " ")) {
+		t.Errorf("the notice is not all there:\n%s", strings.Join(lines[len(lines)-4:], "\n"))
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("line %d is %d wide", i, w)
+		}
+	}
+	press(c, "j")
+	if status := strings.Split(ansi.Strip(c.View().Content), "\n")[22]; !strings.Contains(status, "row 2/30") {
+		t.Errorf("after a key the status line is %q, want the counts and the row back", status)
+	}
+}
+
 func TestFilterAndDriftOnlyChooseTheRows(t *testing.T) {
 	c, _, _ := newConsole(t, 30, 3)
 	press(c, "/", "0", "2", "1")

@@ -17,7 +17,8 @@ import (
 func (c *Console) View() tea.View {
 	lines := []string{c.titleLine(), ansi.Truncate(c.progress(), c.width, "…")}
 	body := c.body()
-	bodyHeight := max(c.height-4, 1)
+	status := c.statusLines()
+	bodyHeight := max(c.height-3-len(status), 1)
 	bodyLines := strings.Split(body, "\n")
 	if len(bodyLines) > bodyHeight {
 		bodyLines = bodyLines[:bodyHeight]
@@ -26,7 +27,8 @@ func (c *Console) View() tea.View {
 		bodyLines = append(bodyLines, "")
 	}
 	lines = append(lines, bodyLines...)
-	lines = append(lines, c.statusLine(), c.footer())
+	lines = append(lines, status...)
+	lines = append(lines, c.footer())
 	v := tea.NewView(strings.Join(lines, "\n"))
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
@@ -66,8 +68,32 @@ func (c *Console) titleLine() string {
 	return spread(left, right, c.width)
 }
 
-// statusLine counts what needs a look; on the right, the last message.
-func (c *Console) statusLine() string {
+// noticeLines is how many lines a notice too long to share the status
+// line may take from the body: enough for a problem with its file and
+// cause, which is often the only place it shows.
+const noticeLines = 3
+
+// statusLines count what needs a look, with the last message on the
+// right; a notice that does not fit beside the counts takes the line
+// alone, wrapped over up to noticeLines lines, until the next key.
+func (c *Console) statusLines() []string {
+	counts := countsLine(c.grid.counts, c.theme)
+	if c.notice != "" && ansi.StringWidth(counts)+ansi.StringWidth(c.notice)+1 > c.width {
+		lines := strings.Split(ansi.Wrap(c.notice, c.width, " "), "\n")
+		if len(lines) > noticeLines {
+			lines = lines[:noticeLines]
+			lines[noticeLines-1] = ansi.Truncate(lines[noticeLines-1]+" …", c.width, "…")
+		}
+		for i, l := range lines {
+			lines[i] = c.theme.Notice.Render(l)
+		}
+		return lines
+	}
+	return []string{c.statusLine(counts)}
+}
+
+// statusLine is counts on the left and, on the right, the last message.
+func (c *Console) statusLine(counts string) string {
 	right := ""
 	switch {
 	case c.notice != "":
@@ -81,7 +107,7 @@ func (c *Console) statusLine() string {
 			right = c.theme.Muted.Render("only what is not in sync · ") + right
 		}
 	}
-	return spread(countsLine(c.grid.counts, c.theme), right, c.width)
+	return spread(counts, right, c.width)
 }
 
 // footer is the filter input while filtering, else the keys of the mode.
