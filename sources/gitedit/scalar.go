@@ -82,7 +82,7 @@ type span struct {
 // and kept.
 func scalarAt(data []byte, off int) (span, error) {
 	for off < len(data) && (data[off] == '!' || data[off] == '&') {
-		for off < len(data) && data[off] != ' ' && data[off] != '\t' && data[off] != '\n' && data[off] != '\r' {
+		for off < len(data) && data[off] != ' ' && data[off] != '\t' && lineBreak(data[off:]) == 0 {
 			off++
 		}
 		for off < len(data) && (data[off] == ' ' || data[off] == '\t') {
@@ -94,7 +94,7 @@ func scalarAt(data []byte, off int) (span, error) {
 	}
 	switch q := data[off]; q {
 	case '"', '\'':
-		for i := off + 1; i < len(data) && data[i] != '\n'; i++ {
+		for i := off + 1; i < len(data) && lineBreak(data[i:]) == 0; i++ {
 			switch {
 			case q == '"' && data[i] == '\\':
 				i++
@@ -109,7 +109,7 @@ func scalarAt(data []byte, off int) (span, error) {
 		return span{}, fmt.Errorf("a block scalar cannot be edited in place")
 	}
 	end := off
-	for end < len(data) && data[end] != '\n' && data[end] != '\r' {
+	for end < len(data) && lineBreak(data[end:]) == 0 {
 		if data[end] == '#' && end > off && (data[end-1] == ' ' || data[end-1] == '\t') {
 			break
 		}
