@@ -177,7 +177,7 @@ func reviewText(p model.Plan, envs model.Environments, g *model.Grid, rv *Review
 			if ch.Env == env {
 				lines = append(lines, fmt.Sprintf("  %-8s %s: %s → %s", ch.Kind, Clean(imageOf(ch)),
 					Clean(describeIdentity(ch.From)), t.Artifact(ch.To.Digest).Render(Clean(describeIdentity(ch.To)))))
-				if s := shipping(ch); s != "" {
+				for _, s := range shipping(ch) {
 					lines = append(lines, t.Muted.Render("           "+Clean(s)))
 				}
 			}
@@ -240,22 +240,23 @@ func imageOf(ch model.Change) string {
 }
 
 // shipping names the source commits a change brings in (or takes out, for
-// a rollback): the range between the two artifacts' revisions, linked when
-// the source is on GitHub or GitLab.
-func shipping(ch model.Change) string {
+// a rollback): the range between the two artifacts' revisions and, when
+// the source is on GitHub or GitLab, the compare page on a line of its own
+// (a URL that wraps with the text before it cannot be clicked).
+func shipping(ch model.Change) []string {
 	from, to := ch.From.Revision, ch.To.Revision
 	if from == "" || to == "" || from == to {
-		return ""
+		return nil
 	}
 	verb := "ships"
 	if ch.Kind == model.Rollback {
 		verb, from, to = "takes out", to, from
 	}
-	s := fmt.Sprintf("%s source commits %s..%s", verb, model.ShortRevision(from), model.ShortRevision(to))
+	lines := []string{fmt.Sprintf("%s source commits %s..%s", verb, model.ShortRevision(from), model.ShortRevision(to))}
 	if u := model.CompareURL(ch.To.Source, from, to); u != "" {
-		s += " · " + u
+		lines = append(lines, u)
 	}
-	return s
+	return lines
 }
 
 func describeIdentity(i model.Identity) string {
