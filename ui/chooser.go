@@ -3,8 +3,8 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // chooser asks the user to pick one of a few options (which upstream to
@@ -15,6 +15,13 @@ type chooser struct {
 	options []string
 	sel     int
 	pick    func(i int) tea.Cmd // called with the chosen option
+}
+
+// chooserKeys are the keys a chooser takes, for the footer.
+var chooserKeys = []key.Binding{
+	key.NewBinding(key.WithKeys("up", "k", "down", "j"), key.WithHelp("↑/↓", "choose")),
+	key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "stages")),
+	key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "cancels")),
 }
 
 // Update moves the selection; enter picks, esc cancels (done, no pick).
@@ -39,12 +46,7 @@ func (ch *chooser) Update(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 // View shows the title and the options that fit in height lines, the
 // selection always among them.
 func (ch *chooser) View(t *Theme, width, height int) string {
-	title, keys := Clean(ch.title), "↑/↓ choose · enter stages · esc cancels"
-	lines := []string{t.Title.Render(title) + t.Muted.Render("  "+keys), ""}
-	if ansi.StringWidth(title)+2+ansi.StringWidth(keys) > width {
-		// A narrow terminal: the keys on a line of their own, not cut.
-		lines = []string{t.Title.Render(title), t.Muted.Render(keys), ""}
-	}
+	lines := []string{t.Title.Render(Clean(ch.title)), ""}
 	room := max(height-len(lines), 1)
 	first := max(0, min(ch.sel-room/2, len(ch.options)-room))
 	for i := first; i < len(ch.options) && i < first+room; i++ {

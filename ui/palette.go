@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -24,6 +25,14 @@ var hiddenFromPalette = map[keymap.Action]bool{
 	keymap.Palette: true, keymap.Back: true, keymap.Up: true, keymap.Down: true,
 	keymap.Left: true, keymap.Right: true, keymap.PageUp: true, keymap.PageDown: true,
 	keymap.Commit: true, // only in the review, where c does it
+}
+
+// paletteKeys are the keys the palette takes, for the footer; every
+// other key types into its filter.
+var paletteKeys = []key.Binding{
+	key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose")),
+	key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "runs")),
+	key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 }
 
 func newPalette(keys *keymap.Map) *paletteView {

@@ -126,6 +126,10 @@ func (c *Console) footer() string {
 		return h.ShortHelpView(k.Keys(keymap.Back, keymap.CycleIdentity, keymap.Copy, keymap.K9s, keymap.Refresh, keymap.Help, keymap.Quit))
 	case modeHelp:
 		return h.ShortHelpView(k.Keys(keymap.Back, keymap.Quit))
+	case modeChoose:
+		return h.ShortHelpView(chooserKeys)
+	case modePalette:
+		return h.ShortHelpView(paletteKeys)
 	case modeReview:
 		return h.ShortHelpView(k.Keys(keymap.Commit, keymap.Hold, keymap.Back, keymap.Quit))
 	}
