@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -46,5 +47,48 @@ status table instead.`,
 		newPromoteCmd(), newRollbackCmd(), newResumeCmd(), newHistoryCmd(), newLogCmd(), newWhereCmd(), newConfigCmd(), newManCmd())
 	completionExamples(root)
 	registerCompletions(root)
+	explainArgs(root)
 	return root
+}
+
+// explainArgs gives every command's argument check words that say what it
+// takes: cobra's own ("accepts 1 arg(s), received 0", or `unknown command
+// "payments"` for a command that takes none) name neither the argument
+// nor the usage.
+func explainArgs(cmd *cobra.Command) {
+	for _, sub := range cmd.Commands() {
+		explainArgs(sub)
+	}
+	check := cmd.Args
+	if check == nil || cmd.HasSubCommands() {
+		return // a group: cobra's "unknown command" is the right answer
+	}
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if check(c, args) == nil {
+			return nil
+		}
+		got := "none"
+		if len(args) > 0 {
+			got = fmt.Sprintf("%q", args)
+		}
+		name := strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ")
+		return fmt.Errorf("%s takes %s, got %s (usage: %s; %s --help explains)",
+			name, argsOf(c), got, c.UseLine(), c.CommandPath())
+	}
+}
+
+// argsOf names a command's arguments from its Use line ("where COMMIT"
+// takes COMMIT), or says it takes none.
+func argsOf(c *cobra.Command) string {
+	var names []string
+	for _, w := range strings.Fields(c.Use)[1:] {
+		if strings.HasPrefix(w, "-") {
+			break
+		}
+		names = append(names, w)
+	}
+	if len(names) == 0 {
+		return "no arguments"
+	}
+	return strings.Join(names, " ")
 }

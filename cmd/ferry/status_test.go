@@ -166,6 +166,10 @@ func TestStatusBadInputIsOneClearError(t *testing.T) {
 		{"unknown flag", []string{"status", "--colour"}, "unknown flag: --colour (ferry status --help lists the flags)"},
 		{"bad output", []string{"status", "-o", "xml"}, `--output "xml"`},
 		{"bad source", []string{"status", "--sources", "git,vault"}, `unknown source "vault"`},
+		{"an argument status does not take", []string{"status", "payments"},
+			`ferry: status takes no arguments, got ["payments"] (usage: ferry status [flags]; ferry status --help explains)`},
+		{"where without its commit", []string{"where"}, `ferry: where takes COMMIT, got none (usage: ferry where COMMIT [flags]`},
+		{"rollback with two apps", []string{"rollback", "a", "b", "--env", "prod"}, `ferry: rollback takes APP, got ["a" "b"]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
