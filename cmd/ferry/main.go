@@ -28,7 +28,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	captureLibraryLogs()
 	cmd := newRootCmd(stdout, stderr)
 	cmd.SetArgs(args)
-	err := cmd.Execute()
+	ran, err := cmd.ExecuteC()
+	err = explainMissingFlags(ran, err)
 	var ex *exitError
 	switch {
 	case err == nil:

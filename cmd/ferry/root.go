@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -75,6 +76,29 @@ func explainArgs(cmd *cobra.Command) {
 		return fmt.Errorf("%s takes %s, got %s (usage: %s; %s --help explains)",
 			name, argsOf(c), got, c.UseLine(), c.CommandPath())
 	}
+}
+
+// explainMissingFlags says what a required flag that was not given is for:
+// cobra's `required flag(s) "to" not set` names neither its value nor the
+// command's usage. The check runs inside cobra's Execute, past any hook, so
+// its error is reworded here, for the command that ran.
+func explainMissingFlags(cmd *cobra.Command, err error) error {
+	if err == nil || cmd == nil || !strings.HasPrefix(err.Error(), "required flag(s) ") {
+		return err
+	}
+	var missing []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if _, required := f.Annotations[cobra.BashCompOneRequiredFlag]; required && !f.Changed {
+			_, usage := pflag.UnquoteUsage(f)
+			missing = append(missing, fmt.Sprintf("--%s, %s", f.Name, strings.TrimSuffix(usage, " (required)")))
+		}
+	})
+	if len(missing) == 0 {
+		return err
+	}
+	name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+	return fmt.Errorf("%s needs %s (usage: %s; %s --help explains)",
+		name, strings.Join(missing, " and "), cmd.UseLine(), cmd.CommandPath())
 }
 
 // argsOf names a command's arguments from its Use line ("where COMMIT"

@@ -169,6 +169,8 @@ func TestStatusBadInputIsOneClearError(t *testing.T) {
 		{"an argument status does not take", []string{"status", "payments"},
 			`ferry: status takes no arguments, got ["payments"] (usage: ferry status [flags]; ferry status --help explains)`},
 		{"where without its commit", []string{"where"}, `ferry: where takes COMMIT, got none (usage: ferry where COMMIT [flags]`},
+		{"promote without --to", []string{"promote", "cart"},
+			`ferry: promote needs --to, the environment to promote into (usage: ferry promote APP... --to ENV [flags]; ferry promote --help explains)`},
 		{"rollback with two apps", []string{"rollback", "a", "b", "--env", "prod"}, `ferry: rollback takes APP, got ["a" "b"]`},
 	}
 	for _, tt := range tests {
