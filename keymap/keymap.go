@@ -47,6 +47,7 @@ const (
 	Resume        Action = "resume"
 	Timeline      Action = "timeline"
 	Where         Action = "where"
+	Pick          Action = "pick"
 )
 
 // Binding is one key binding and the action it triggers.
@@ -105,6 +106,9 @@ func Default() *Map {
 		bind("grid", Where, "where: how far a commit has come in each environment", "w"),
 		bind("review", Commit, "commit (and push) the staged changes", "c"),
 		bind("review", Hold, "hold rollbacks against image automation (toggles)", "h"),
+		// A chooser (which upstream, which earlier artifact, the timeline)
+		// picks with this key and moves with the grid's, read after it.
+		bind("chooser", Pick, "stage the chosen", "enter"),
 	}}
 }
 

@@ -3,8 +3,9 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferryhq/ferry/keymap"
 )
 
 // chooser asks the user to pick one of a few options (which upstream to
@@ -17,27 +18,28 @@ type chooser struct {
 	pick    func(i int) tea.Cmd // called with the chosen option
 }
 
-// chooserKeys are the keys a chooser takes, for the footer.
-var chooserKeys = []key.Binding{
-	key.NewBinding(key.WithKeys("up", "k", "down", "j"), key.WithHelp("↑/↓", "choose")),
-	key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "stages")),
-	key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "cancels")),
-}
+// chooserFooter are the keys a chooser takes, for the footer.
+var chooserFooter = []keymap.Action{keymap.Up, keymap.Down, keymap.Pick, keymap.Back}
 
-// Update moves the selection; enter picks, esc cancels (done, no pick).
-func (ch *chooser) Update(msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
-	switch msg.String() {
-	case "up", "k":
+// Update moves the selection with the grid's keys; the pick key picks, back
+// or quit cancels (done, no pick).
+func (ch *chooser) Update(keys *keymap.Map, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
+	a := keys.Match(msg, "chooser")
+	if a == "" {
+		a = keys.Match(msg, "grid", "global")
+	}
+	switch a {
+	case keymap.Up:
 		ch.sel = max(ch.sel-1, 0)
-	case "down", "j":
+	case keymap.Down:
 		ch.sel = min(ch.sel+1, len(ch.options)-1)
-	case "pgup":
+	case keymap.PageUp:
 		ch.sel = max(ch.sel-10, 0)
-	case "pgdown":
+	case keymap.PageDown:
 		ch.sel = min(ch.sel+10, len(ch.options)-1)
-	case "enter":
+	case keymap.Pick:
 		return true, ch.pick(ch.sel)
-	case "esc", "q":
+	case keymap.Back, keymap.Quit:
 		return true, nil
 	}
 	return false, nil

@@ -27,7 +27,7 @@ func (c *Console) key(msg tea.KeyPressMsg) tea.Cmd {
 	case modeFilter:
 		return c.filterKey(msg)
 	case modeChoose:
-		done, cmd := c.chooser.Update(msg)
+		done, cmd := c.chooser.Update(c.o.Keys, msg)
 		if done {
 			c.mode, c.chooser = c.back, nil
 		}

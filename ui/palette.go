@@ -25,6 +25,7 @@ var hiddenFromPalette = map[keymap.Action]bool{
 	keymap.Palette: true, keymap.Back: true, keymap.Up: true, keymap.Down: true,
 	keymap.Left: true, keymap.Right: true, keymap.PageUp: true, keymap.PageDown: true,
 	keymap.Commit: true, // only in the review, where c does it
+	keymap.Pick:   true, // only in a chooser
 }
 
 // paletteKeys are the keys the palette takes, for the footer; every

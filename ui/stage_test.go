@@ -284,6 +284,39 @@ func TestTimelineStagesARollbackToWhatRanBefore(t *testing.T) {
 	}
 }
 
+// TestAChooserTakesTheKeysTheUserBound: a chooser moves with the grid's
+// keys and picks with chooser.pick, as the user config rebinds them, and
+// its footer names those keys.
+func TestAChooserTakesTheKeysTheUserBound(t *testing.T) {
+	c, b, _ := newConsole(t, 5, 2)
+	c.o.Releaser = &fakeReleaser{}
+	if errs := c.o.Keys.Rebind(map[string][]string{"grid.down": {"n"}, "chooser.pick": {"x"}}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	k := selected(t, c)
+	now := c.grid.grid.Cell(k.App, k.Env).Images[0]
+	b.timeline = []model.HistoryEntry{
+		{Commit: "c4c4c4c4", App: k.App, Env: k.Env, Image: now.Name, Subject: "promote", To: now.Facts.Declared.Ref},
+		{Commit: "c1c1c1c1", App: k.App, Env: k.Env, Image: now.Name, Subject: "bootstrap", To: now.Facts.Declared.Ref},
+	}
+	c.Update(press(c, "t")())
+	if footer := ansi.Strip(c.footer()); !strings.Contains(footer, "n down") || !strings.Contains(footer, "x stage the chosen") {
+		t.Errorf("footer %q does not name the bound keys", footer)
+	}
+	press(c, "j", "enter") // the old keys do nothing here now
+	if c.mode != modeChoose || c.chooser.sel != 0 {
+		t.Fatalf("j/enter acted: mode %d, selection %d", c.mode, c.chooser.sel)
+	}
+	press(c, "n", "x")
+	if c.mode == modeChoose || !strings.Contains(c.notice, "nothing ran before it") {
+		t.Errorf("n, x did not pick the second line: mode %d, notice %q", c.mode, c.notice)
+	}
+	c.Update(press(c, "t")())
+	if cmd := press(c, "q"); c.mode == modeChoose || cmd != nil {
+		t.Errorf("q in a chooser should cancel it, not quit: mode %d, cmd %v", c.mode, cmd)
+	}
+}
+
 func TestWMarksHowFarACommitHasCome(t *testing.T) {
 	c, _, _ := newConsole(t, 3, 2)
 	var asked string

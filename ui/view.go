@@ -127,7 +127,7 @@ func (c *Console) footer() string {
 	case modeHelp:
 		return h.ShortHelpView(k.Keys(keymap.Back, keymap.Quit))
 	case modeChoose:
-		return h.ShortHelpView(chooserKeys)
+		return h.ShortHelpView(k.Keys(chooserFooter...))
 	case modePalette:
 		return h.ShortHelpView(paletteKeys)
 	case modeReview:
