@@ -48,6 +48,7 @@ const (
 	Timeline      Action = "timeline"
 	Where         Action = "where"
 	Pick          Action = "pick"
+	PullRequest   Action = "pull-request"
 )
 
 // Binding is one key binding and the action it triggers.
@@ -106,6 +107,7 @@ func Default() *Map {
 		bind("grid", Where, "where: how far a commit has come in each environment", "w"),
 		bind("review", Commit, "commit (and push) the staged changes", "c"),
 		bind("review", Hold, "hold rollbacks against image automation (toggles)", "h"),
+		bind("review", PullRequest, "commit on a pull-request branch instead (toggles)", "p"),
 		// A chooser (which upstream, which earlier artifact, the timeline)
 		// picks with this key and moves with the grid's, read after it.
 		bind("chooser", Pick, "stage the chosen", "enter"),

@@ -80,6 +80,8 @@ func (c *Console) do(a keymap.Action) tea.Cmd {
 		return c.startCommit()
 	case keymap.Hold:
 		return c.toggleHold()
+	case keymap.PullRequest:
+		c.togglePullRequest()
 	}
 	return nil
 }

@@ -71,6 +71,9 @@ type Console struct {
 	chooser *chooser
 	prompt  textinput.Model // the review's commit questions
 	subject string
+	// pullRequest: the review commits on a pull-request branch (p toggles;
+	// it stays for the session, as a team that reviews does it every time).
+	pullRequest bool
 
 	plan        model.Plan
 	rollbackFor model.CellKey // the cell whose history a rollback waits for

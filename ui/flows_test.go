@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/ferryhq/ferry/internal/demo"
 	"github.com/ferryhq/ferry/internal/feed"
@@ -281,4 +283,47 @@ func TestReadOnlyConsoleSaysWhyTheWritingKeysAreOff(t *testing.T) {
 	}
 	f.keys("q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(patience))
+}
+
+// TestAPullRequestCommitLeavesTheBranchAlone: in the review, p puts the
+// commit on a pull-request branch of its own; on the demo's clone it is
+// pushed to the remote under that name, the branch ferry reads stays
+// where it was, and the grid still shows the cell as it was.
+func TestAPullRequestCommitLeavesTheBranchAlone(t *testing.T) {
+	t.Setenv("GIT_AUTHOR_NAME", "captain")
+	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
+	f := startFlowOn(t, func(w *demo.World) string { return w.RepoDir }, false, func(o *ui.Options, r *gitops.Repo) {
+		o.Releaser = uirelease.Releaser{Rel: &release.Releaser{Repo: r, Read: gitops.Read}, Write: gitwrite.Options{Push: true}}
+	})
+	f.see("registry ✓ 11", "↑ 4.2.0")
+	f.keys("/", "catal", "enter", "l", "l", "l", "p")
+	f.see("staged: promote catalog 4.3.0 to prod-us")
+	f.keys("s")
+	f.see("review promote catalog 4.3.0 to prod-us", "+    newTag: 4.3.0", "commits straight to the branch ferry reads (p: on a pull-request branch instead)")
+	f.keys("p")
+	const branch = "ferry/prod-us/catalog-4.3.0"
+	f.see("commits on a new branch " + branch + ", pushed, for a pull request")
+	f.commitProtected("prod-us")
+	f.see("and pushed to "+branch, "the grid follows once it is merged")
+	f.see("↑ 4.2.0") // nothing staged any more, nothing merged yet
+	remote, err := git.PlainOpen(f.w.RemoteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pushed, err := remote.Reference(plumbing.NewBranchReferenceName(branch), true)
+	if err != nil {
+		t.Fatalf("the remote has no %s: %v", branch, err)
+	}
+	main, err := remote.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if main.Hash().String() != f.w.Head {
+		t.Errorf("the remote's main moved to %s; want it at %s", main.Hash(), f.w.Head)
+	}
+	commit, err := remote.CommitObject(pushed.Hash())
+	if err != nil || commit.NumParents() != 1 || commit.ParentHashes[0] != main.Hash() ||
+		!strings.HasPrefix(commit.Message, "promote catalog 4.3.0 to prod-us") {
+		t.Errorf("the pull-request commit %v (%v) is not the promotion on top of main", commit, err)
+	}
 }

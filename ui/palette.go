@@ -24,8 +24,9 @@ type paletteView struct {
 var hiddenFromPalette = map[keymap.Action]bool{
 	keymap.Palette: true, keymap.Back: true, keymap.Up: true, keymap.Down: true,
 	keymap.Left: true, keymap.Right: true, keymap.PageUp: true, keymap.PageDown: true,
-	keymap.Commit: true, // only in the review, where c does it
-	keymap.Pick:   true, // only in a chooser
+	keymap.Commit:      true, // only in the review, where c does it
+	keymap.Pick:        true, // only in a chooser
+	keymap.PullRequest: true, // only in the review
 }
 
 // paletteKeys are the keys the palette takes, for the footer; every

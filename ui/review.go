@@ -53,7 +53,7 @@ func (c *Console) refreshReview() {
 	if c.mode != modeReview {
 		return
 	}
-	c.review.SetContent(reviewText(c.plan, c.world.Environments, c.grid.grid, c.review.review, c.review.err, c.theme))
+	c.review.SetContent(reviewText(c.plan, c.pullRequest, c.world.Environments, c.grid.grid, c.review.review, c.review.err, c.theme))
 }
 
 // reviewKey: c starts the commit; in the prompts, enter goes on, esc stops.
@@ -73,7 +73,7 @@ func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	switch a := c.o.Keys.Match(msg, "global", "review"); a {
-	case keymap.Commit, keymap.Hold:
+	case keymap.Commit, keymap.Hold, keymap.PullRequest:
 		return c.do(a)
 	case "back":
 		c.mode = modeGrid
@@ -82,6 +82,22 @@ func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	}
 	return rv.Update(msg)
+}
+
+// togglePullRequest switches where the review's commit goes: the branch
+// the console reads, or a pull-request branch of its own.
+func (c *Console) togglePullRequest() {
+	c.pullRequest = !c.pullRequest
+	c.notice = "p: " + destination(c.plan, c.pullRequest)
+	c.refreshReview()
+}
+
+// destination says where the review's commit goes.
+func destination(p model.Plan, pullRequest bool) string {
+	if pullRequest {
+		return "commits on a new branch " + p.BranchName() + ", pushed, for a pull request (p: straight to the branch instead)"
+	}
+	return "commits straight to the branch ferry reads (p: on a pull-request branch instead)"
 }
 
 // toggleHold makes the staged rollbacks of automated fields holds, or
@@ -135,12 +151,12 @@ func (c *Console) answerPrompt() tea.Cmd {
 	c.prompt.Blur()
 	c.notice = "committing…"
 	r, plan := c.o.Releaser, c.plan.Clone()
-	msg := CommitMessage{Subject: c.subject, Body: plan.Body()}
+	msg := CommitMessage{Subject: c.subject, Body: plan.Body(), PullRequest: c.pullRequest}
 	return func() tea.Msg {
 		ctx, cancel := withTimeout(5 * time.Minute)
 		defer cancel()
 		res, err := r.Commit(ctx, plan, msg)
-		return committedMsg{result: res, err: err}
+		return committedMsg{result: res, pullRequest: msg.PullRequest, err: err}
 	}
 }
 
@@ -160,6 +176,9 @@ func (c *Console) committed(m committedMsg) tea.Cmd {
 	for _, n := range m.result.Notes {
 		where += " · " + Clean(n)
 	}
+	if m.pullRequest {
+		where += " · the grid follows once it is merged"
+	}
 	c.plan.Changes = nil
 	c.mode = modeGrid
 	c.notice = where
@@ -168,9 +187,10 @@ func (c *Console) committed(m committedMsg) tea.Cmd {
 
 // reviewText is the review screen: changes grouped by environment, then
 // warnings, blocking problems and the coloured diff. Pure.
-func reviewText(p model.Plan, envs model.Environments, g *model.Grid, rv *Review, err error, t *Theme) string {
+func reviewText(p model.Plan, pullRequest bool, envs model.Environments, g *model.Grid, rv *Review, err error, t *Theme) string {
 	var b strings.Builder
 	b.WriteString(t.Title.Render("review") + " " + Clean(p.Subject()) + "\n")
+	b.WriteString(t.Muted.Render(Clean(destination(p, pullRequest))) + "\n")
 	for _, env := range envs.Names() {
 		var lines []string
 		for _, ch := range p.Changes {

@@ -33,6 +33,10 @@ type CommitMessage struct {
 	Subject string
 	Body    string
 	Reason  string
+	// PullRequest puts the commit on a branch of its own (the plan's
+	// BranchName), pushed, for a pull request, instead of on the branch
+	// the console reads.
+	PullRequest bool
 }
 
 // CommitResult says where the commit went.
@@ -49,8 +53,9 @@ type previewMsg struct {
 }
 
 type committedMsg struct {
-	result CommitResult
-	err    error
+	result      CommitResult
+	pullRequest bool
+	err         error
 }
 
 type savedMsg struct{ err error }

@@ -32,7 +32,11 @@ func (r Releaser) Preview(ctx context.Context, plan model.Plan) (ui.Review, erro
 }
 
 func (r Releaser) Commit(ctx context.Context, plan model.Plan, msg ui.CommitMessage) (ui.CommitResult, error) {
-	res, err := r.Rel.Commit(ctx, plan, release.Message(msg), r.Write)
+	opts := r.Write
+	if msg.PullRequest {
+		opts.NewBranch, opts.Push = plan.BranchName(), true
+	}
+	res, err := r.Rel.Commit(ctx, plan, release.Message{Subject: msg.Subject, Body: msg.Body, Reason: msg.Reason}, opts)
 	if err != nil {
 		return ui.CommitResult{}, err
 	}
