@@ -167,8 +167,11 @@ func (c *Console) committed(m committedMsg) tea.Cmd {
 		return nil
 	}
 	where := "committed " + model.ShortRevision(m.result.Commit)
-	if m.result.Pushed {
+	switch {
+	case m.result.Pushed:
 		where += " and pushed to " + Clean(m.result.Branch)
+	case m.pullRequest:
+		where += " on " + Clean(m.result.Branch)
 	}
 	if m.result.CompareURL != "" {
 		where += " · open " + Clean(m.result.CompareURL)

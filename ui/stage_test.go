@@ -33,6 +33,9 @@ func (r *fakeReleaser) Commit(_ context.Context, _ model.Plan, m CommitMessage) 
 		return CommitResult{}, r.fail
 	}
 	r.committed = append(r.committed, m)
+	if m.PullRequest { // as a bare repo takes it: committed there, not pushed
+		return CommitResult{Commit: "abcdef0123456789", Branch: "ferry/pr"}, nil
+	}
 	return CommitResult{Commit: "abcdef0123456789", Branch: "main", Pushed: true}, nil
 }
 
@@ -107,6 +110,30 @@ func TestStageReviewAndCommitAPromotion(t *testing.T) {
 	c.Update(after())
 	if last := r.saved[len(r.saved)-1]; !last.Empty() {
 		t.Errorf("the emptied plan was not saved: %+v", last)
+	}
+}
+
+// TestPInTheReviewCommitsOnAPullRequestBranch: p in the review says where
+// the commit goes now, the commit asks for a pull-request branch, and the
+// status line names the branch even when nothing was pushed.
+func TestPInTheReviewCommitsOnAPullRequestBranch(t *testing.T) {
+	c, _, _ := newConsole(t, 10, 5)
+	r := &fakeReleaser{}
+	c.o.Releaser = r
+	behindCell(t, c)
+	c.Update(press(c, "p")())
+	c.Update(press(c, "s")())
+	press(c, "p")
+	if view := ansi.Strip(c.View().Content); !strings.Contains(view, "commits on a new branch "+c.plan.BranchName()) {
+		t.Errorf("the review does not say the commit goes on %s:\n%s", c.plan.BranchName(), view)
+	}
+	press(c, "c")
+	c.Update(press(c, "enter")())
+	if len(r.committed) != 1 || !r.committed[0].PullRequest {
+		t.Fatalf("committed %+v, want one on a pull-request branch", r.committed)
+	}
+	if !strings.Contains(c.notice, "committed abcdef0 on ferry/pr · the grid follows once it is merged") {
+		t.Errorf("notice %q", c.notice)
 	}
 }
 
