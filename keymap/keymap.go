@@ -105,9 +105,9 @@ func Default() *Map {
 		bind("grid", Review, "review the staged changes", "s"),
 		bind("grid", Timeline, "timeline: what entered each environment, newest first", "t"),
 		bind("grid", Where, "where: how far a commit has come in each environment", "w"),
-		bind("review", Commit, "commit (and push) the staged changes", "c"),
+		bind("review", Commit, "commit and push the staged changes", "c"),
 		bind("review", Hold, "hold rollbacks against image automation (toggles)", "h"),
-		bind("review", PullRequest, "commit on a pull-request branch instead (toggles)", "p"),
+		bind("review", PullRequest, "on a pull-request branch (toggles)", "p"),
 		// A chooser (which upstream, which earlier artifact, the timeline)
 		// picks with this key and moves with the grid's, read after it.
 		bind("chooser", Pick, "stage the chosen", "enter"),

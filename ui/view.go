@@ -131,7 +131,7 @@ func (c *Console) footer() string {
 	case modePalette:
 		return h.ShortHelpView(paletteKeys)
 	case modeReview:
-		return h.ShortHelpView(k.Keys(keymap.Commit, keymap.PullRequest, keymap.Hold, keymap.Back, keymap.Quit))
+		return h.ShortHelpView(k.Keys(keymap.Commit, keymap.Back, keymap.PullRequest, keymap.Hold, keymap.Quit))
 	}
 	if !c.plan.Empty() {
 		return h.ShortHelpView(k.Keys(keymap.Review, keymap.Unstage, keymap.Promote, keymap.Rollback, keymap.Detail, keymap.Help, keymap.Quit))
