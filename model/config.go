@@ -26,6 +26,11 @@ type Config struct {
 	// a flag or FERRY_READ_ONLY says otherwise (promotions go through pull
 	// requests, say); nil when the file does not say.
 	ReadOnly *bool `yaml:"read_only,omitempty"`
+	// PullRequests makes every commit ferry makes on this repo go on a
+	// pull-request branch of its own (the console's and --pr's), for a
+	// repo whose branch takes changes only by pull request; nil when the
+	// file does not say.
+	PullRequests *bool `yaml:"pull_requests,omitempty"`
 	// FetchInterval is how often a console fetches the repo cloned from a
 	// URL; 0 when the file does not say.
 	FetchInterval time.Duration `yaml:"fetch_interval,omitempty"`
@@ -69,7 +74,7 @@ type RegistryConfig struct {
 
 // configKeys lists the keys each mapping of ferry.yaml may hold.
 var configKeys = map[string][]string{
-	"":             {"environments", "apps", "registries", "read_only", "fetch_interval"},
+	"":             {"environments", "apps", "registries", "read_only", "pull_requests", "fetch_interval"},
 	"environments": {"name", "after", "kube", "protected", "aliases", "ref"},
 	"kube":         {"context", "namespace"},
 	"apps":         {"name", "images", "paths", "workload"},

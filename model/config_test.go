@@ -135,8 +135,9 @@ func TestAWronglyTypedFieldDropsOnlyItself(t *testing.T) {
 
 // The console settings a team may set for everyone on the repo.
 func TestConsoleSettings(t *testing.T) {
-	cfg, problems := ParseConfig([]byte("read_only: true\nfetch_interval: 5m\n"))
-	if len(problems) != 0 || cfg.ReadOnly == nil || !*cfg.ReadOnly || cfg.FetchInterval != 5*time.Minute {
+	cfg, problems := ParseConfig([]byte("read_only: true\nfetch_interval: 5m\npull_requests: true\n"))
+	if len(problems) != 0 || cfg.ReadOnly == nil || !*cfg.ReadOnly || cfg.FetchInterval != 5*time.Minute ||
+		cfg.PullRequests == nil || !*cfg.PullRequests {
 		t.Errorf("cfg %+v, problems %+v", cfg, problems)
 	}
 	cfg, problems = ParseConfig([]byte("fetch_interval: soon\n"))

@@ -40,6 +40,9 @@ type Options struct {
 	// ReadOnly, when not "", turns off every action that stages or writes
 	// and is what those keys say ("read-only: started with --read-only").
 	ReadOnly string
+	// PullRequests starts the review committing on a pull-request branch
+	// (--pr, pull_requests in a config); p toggles it.
+	PullRequests bool
 }
 
 type mode int
@@ -116,7 +119,7 @@ func New(o Options) *Console {
 		o:       o, theme: t, world: &model.World{}, grid: newGridView(t, o.Now), detail: newDetailView(), help: newDetailView(),
 		palette: newPalette(o.Keys), filter: newInput("/ "), width: 80, height: 24,
 		review: newReviewView(), prompt: newInput("commit: "), plan: o.Plan.Clone(),
-		signatures: map[model.CellKey]string{},
+		signatures: map[model.CellKey]string{}, pullRequest: o.PullRequests,
 	}
 	c.notice = strings.Join(o.Notes, " · ")
 	c.grid.SetStaged(stagedLabels(c.plan))

@@ -137,6 +137,15 @@ func TestPInTheReviewCommitsOnAPullRequestBranch(t *testing.T) {
 	}
 }
 
+func TestPullRequestsOptionStartsTheReviewOnABranch(t *testing.T) {
+	if c := New(Options{PullRequests: true}); !c.pullRequest {
+		t.Error("Options.PullRequests (--pr, pull_requests) did not start the review on a pull-request branch")
+	}
+	if c := New(Options{}); c.pullRequest {
+		t.Error("a console without --pr commits on a pull-request branch")
+	}
+}
+
 // subjectFor is the subject the test committed with (the prefilled one).
 func (c *Console) subjectFor(t *testing.T) string { return c.subject }
 

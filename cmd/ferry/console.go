@@ -29,14 +29,16 @@ import (
 
 // consoleFlags tune the console.
 type consoleFlags struct {
-	theme    string
-	appRepo  string
-	readOnly bool
+	theme        string
+	appRepo      string
+	readOnly     bool
+	pullRequests bool
 }
 
 func (f *consoleFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.theme, "theme", "", "colours: default, colorblind or high-contrast (default: the user config's, else default)")
 	fs.BoolVar(&f.readOnly, "read-only", false, "start with promote, rollback, hold, resume and commit off (for on-call laptops and shared screens)")
+	fs.BoolVar(&f.pullRequests, "pr", false, "commit on a pull-request branch of its own by default (the review's p toggles it); pull_requests in the user config or ferry.yaml sets it too")
 	fs.StringVar(&f.appRepo, "app-repo", "", "an app's source repo (path or URL) for w, where a commit has come (default: the current directory's repo)")
 }
 
@@ -98,7 +100,8 @@ func runConsole(cmd *cobra.Command, c *console) error {
 	plan, restored := restorePlan(store, c.repo.repo)
 	o := ui.Options{Backend: fd, Keys: keys, Theme: theme, Title: c.title, Notes: append(notes, restored...),
 		OpenK9s: c.openK9s(), K9sOff: c.k9sOff, Releaser: uirelease.Releaser{Rel: rel, Store: store, Write: gitwrite.Options{Push: true}}, Plan: plan,
-		Where: c.where(), ReadClipboard: clipboard.ReadAll, ReadOnly: readOnly}
+		Where: c.where(), ReadClipboard: clipboard.ReadAll, ReadOnly: readOnly,
+		PullRequests: c.flags.pullRequests}
 	restore, err := quietStderr()
 	if err != nil {
 		return err

@@ -21,6 +21,7 @@ type demoFlags struct {
 	show           string
 	theme          string
 	readOnly       bool
+	pullRequests   bool
 	reconcileDelay time.Duration
 	rolloutStep    time.Duration
 }
@@ -55,6 +56,7 @@ removes it all, unless --keep or --dir.`,
 	fs.StringVar(&f.show, "show", "version", "with --status: what cells show: version, commit or digest")
 	fs.StringVar(&f.theme, "theme", "", "colours: default, colorblind or high-contrast")
 	fs.BoolVar(&f.readOnly, "read-only", false, "start with promote, rollback, hold, resume and commit off")
+	fs.BoolVar(&f.pullRequests, "pr", false, "commit on a pull-request branch of its own by default (the review's p toggles it)")
 	fs.DurationVar(&f.reconcileDelay, "reconcile-delay", 2*time.Second, "how long the simulated controller waits before applying a commit")
 	fs.DurationVar(&f.rolloutStep, "rollout-step", time.Second, "time between pod replacements during a rollout")
 	return cmd
@@ -88,7 +90,7 @@ func runDemo(cmd *cobra.Command, f *demoFlags) error {
 	err = runConsole(cmd, &console{
 		repo:    repoFlags{repo: w.RemoteDir},
 		sources: sourceFlags{clusters: w.Clusters, ephemeral: true},
-		flags:   consoleFlags{theme: f.theme, readOnly: f.readOnly},
+		flags:   consoleFlags{theme: f.theme, readOnly: f.readOnly, pullRequests: f.pullRequests},
 		title:   "demo · push to " + w.RemoteDir,
 		k9sOff:  "the demo's clusters are simulated inside this process; k9s cannot reach them",
 		events:  w.Events,

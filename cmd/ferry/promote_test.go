@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -209,5 +211,42 @@ func TestLogShowsThePromotionWithItsReason(t *testing.T) {
 	}
 	if _, errOut, code := ferry(t, "log", "--repo", w.RepoDir, "--env", "nowhere"); code == 0 || !strings.Contains(errOut, `--env "nowhere": no such environment`) {
 		t.Errorf("exit %d, %q", code, errOut)
+	}
+}
+
+// pull_requests: true in the repo's ferry.yaml makes promote commit on a
+// pull-request branch without --pr, and --pr=false goes back to the branch.
+func TestPullRequestsInFerryYAMLPutPromotionsOnABranch(t *testing.T) {
+	w := demoWorld(t)
+	repo, err := git.PlainOpen(w.RepoDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(w.RepoDir, model.ConfigFile)
+	config, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(config, "pull_requests: true\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tree, _ := repo.Worktree()
+	if _, err := tree.Add(model.ConfigFile); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tree.Commit("releases go through pull requests", &git.CommitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"promote", "catalog", "--to", "prod-us", "--repo", w.RepoDir, "--sources", "git", "--yes"}
+	out, errOut, code := ferry(t, args...)
+	if code != 0 || !strings.Contains(out, " on ferry/prod-us/catalog-4.3.0, pushed to origin") {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	if remoteHead(t, w).Hash().String() != w.Head {
+		t.Error("main moved: ferry.yaml asks for pull requests")
+	}
+	out, errOut, code = ferry(t, append(args, "--pr=false")...)
+	if code != 0 || strings.Contains(out, "ferry/prod-us") || !strings.Contains(out, " on main") {
+		t.Errorf("--pr=false should commit on main (not pushed without --push): exit %d: %s%s", code, out, errOut)
 	}
 }

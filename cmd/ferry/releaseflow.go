@@ -45,7 +45,7 @@ func (f *releaseFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.dryRun, "dry-run", false, "show the plan and the diff, write nothing")
 	fs.BoolVar(&f.push, "push", false, "push the commit to the branch's upstream (a repo cloned from a URL is always pushed)")
 	fs.StringVar(&f.branch, "branch", "", "commit on this new branch instead, for a pull request (pushed with --push)")
-	fs.BoolVar(&f.pr, "pr", false, "commit on a new branch ferry/<env>/<app>-<version> and push it, printing the compare URL for GitHub and GitLab")
+	fs.BoolVar(&f.pr, "pr", false, "commit on a new branch ferry/<env>/<app>-<version> and push it, printing the compare URL for GitHub and GitLab; pull_requests in the user config or ferry.yaml sets it too")
 	fs.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	fs.BoolVar(&f.readOnly, "read-only", false, "refuse to commit (--dry-run still shows the change); read_only in the user config or ferry.yaml sets it too")
 }

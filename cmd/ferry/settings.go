@@ -108,6 +108,8 @@ func (s *settings) applyRepoSettings(repo *gitops.Repo, rf *repoFlags) error {
 		switch {
 		case st.Key == "read_only" && cfg.ReadOnly != nil:
 			return fmt.Sprint(*cfg.ReadOnly), model.ConfigFile, true
+		case st.Key == "pull_requests" && cfg.PullRequests != nil:
+			return fmt.Sprint(*cfg.PullRequests), model.ConfigFile, true
 		case st.Key == "fetch_interval" && cfg.FetchInterval > 0:
 			return cfg.FetchInterval.String(), model.ConfigFile, true
 		}

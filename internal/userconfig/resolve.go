@@ -55,6 +55,7 @@ var Settings = []Setting{
 	{Key: "theme", Flag: "theme", Env: "FERRY_THEME", Kind: String},
 	{Key: "fetch_interval", Flag: "fetch-interval", Env: "FERRY_FETCH_INTERVAL", Kind: Duration, Repo: true},
 	{Key: "read_only", Flag: "read-only", Env: "FERRY_READ_ONLY", Kind: Bool, Repo: true},
+	{Key: "pull_requests", Flag: "pr", Env: "FERRY_PULL_REQUESTS", Kind: Bool, Repo: true},
 	{Key: "registry.concurrency", Flag: "registry-concurrency", Env: "FERRY_REGISTRY_CONCURRENCY", Kind: Int},
 	{Key: "cluster.kubeconfig", Flag: "kubeconfig", Env: "FERRY_KUBECONFIG", Kind: FilePath},
 	{Key: "connect_timeout", Flag: "connect-timeout", Env: "FERRY_CONNECT_TIMEOUT", Kind: Duration},

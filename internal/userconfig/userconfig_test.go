@@ -18,7 +18,7 @@ colour: red
 	}
 	want := []string{
 		"config.yaml:5: keys.grid.up: want a key or a list of keys",
-		`config.yaml:6: unknown setting "colour" (known: repo, theme, fetch_interval, read_only, connect_timeout, answer_timeout, registry, cluster, keys)`,
+		`config.yaml:6: unknown setting "colour" (known: repo, theme, fetch_interval, read_only, pull_requests, connect_timeout, answer_timeout, registry, cluster, keys)`,
 	}
 	if strings.Join(problems, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(problems, "\n"), strings.Join(want, "\n"))
