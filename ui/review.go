@@ -234,7 +234,10 @@ func reviewResult(rv *Review, t *Theme) string {
 	for _, s := range rv.Notes {
 		b.WriteString("\n" + t.Muted.Render("· "+Clean(s)))
 	}
-	b.WriteString("\n\n" + t.Header.Render("diff") + t.Muted.Render(" on "+model.ShortRevision(rv.Base)) + "\n")
+	if b.Len() > 0 {
+		b.WriteString("\n") // end the last note's line; the text before ends its own
+	}
+	b.WriteString("\n" + t.Header.Render("diff") + t.Muted.Render(" on "+model.ShortRevision(rv.Base)) + "\n")
 	for _, line := range strings.Split(CleanLines(rv.Diff), "\n") {
 		switch {
 		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
