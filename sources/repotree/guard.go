@@ -35,6 +35,7 @@ func (e *Exceeded) Error() string { return e.Reason }
 var (
 	tooDeep        = fmt.Sprintf("YAML nests deeper than %d levels", MaxDepth)
 	tooManyAliased = fmt.Sprintf("YAML aliases expand to more than %d nodes", MaxAliasNodes)
+	cyclic         = "a YAML alias refers to a node that contains it, so it never ends"
 )
 
 // CheckYAML reports the first limit the YAML documents in data go past, or
@@ -95,7 +96,7 @@ func mayExceed(data []byte) bool {
 
 // CheckNode reports the first limit a parsed document goes past, or nil.
 func CheckNode(n *yaml.Node) *Exceeded {
-	w := costWalker{memo: map[*yaml.Node]nodeCost{}}
+	w := costWalker{memo: map[*yaml.Node]nodeCost{}, open: map[*yaml.Node]bool{}}
 	_, e := w.cost(n, 0)
 	return e
 }
@@ -108,7 +109,8 @@ type nodeCost struct{ nodes, height int }
 // costs a lookup however large its expansion, and the walk stays linear.
 type costWalker struct {
 	memo  map[*yaml.Node]nodeCost
-	added int // nodes the aliases seen so far add
+	open  map[*yaml.Node]bool // anchored nodes the walk is inside of
+	added int                 // nodes the aliases seen so far add
 }
 
 // saturated keeps sums of expansions (9⁹ and beyond) from overflowing.
@@ -122,6 +124,10 @@ func (w *costWalker) cost(n *yaml.Node, level int) (nodeCost, *Exceeded) {
 		return w.alias(n, level)
 	}
 	c := nodeCost{nodes: 1, height: 1}
+	if n.Anchor != "" {
+		w.open[n] = true
+		defer delete(w.open, n)
+	}
 	for _, child := range n.Content {
 		cc, e := w.cost(child, level+1)
 		if e != nil {
@@ -138,6 +144,9 @@ func (w *costWalker) cost(n *yaml.Node, level int) (nodeCost, *Exceeded) {
 
 // alias costs what its anchored node costs, placed where the alias is.
 func (w *costWalker) alias(n *yaml.Node, level int) (nodeCost, *Exceeded) {
+	if w.open[n.Alias] { // yaml.v3 ties an alias to the anchor it sits in
+		return nodeCost{}, &Exceeded{Line: n.Line, Reason: cyclic}
+	}
 	c, ok := w.memo[n.Alias]
 	if !ok { // an alias yaml.v3 did not tie to an earlier node
 		return nodeCost{nodes: 1, height: 1}, nil

@@ -31,6 +31,9 @@ func TestCheckYAMLLimits(t *testing.T) {
 		{"an alias bomb", bomb, tooManyAliased, 5},
 		{"second document", "a: 1\n---\nv: " + nested(300), tooDeep, 3},
 		{"past yaml.v3's own depth", "v: " + nested(10_001), tooDeep, 0},
+		{"an alias inside its own anchor", "base: &img\n  image: *img\n", cyclic, 2},
+		{"a sequence holding itself", "a: &a [x, *a]\n", cyclic, 1},
+		{"an alias after its anchor ends is no cycle", "a: &a {x: 1}\nb: {c: *a}\n", "", 0},
 		{"not YAML (left to the readers)", "a: [\n", "", 0},
 	} {
 		e := CheckYAML([]byte(tc.yaml))

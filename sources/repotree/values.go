@@ -46,7 +46,9 @@ type valuesWalker struct {
 // any, which names an image directly inside it.
 func (w *valuesWalker) walk(n *yaml.Node, path []string, itemName string) {
 	n = ResolveAlias(n)
-	if n == nil || w.visits > maxValuesVisits {
+	// The depth bound also ends an alias cycle in YAML that did not come
+	// through CheckYAML, which refuses those.
+	if n == nil || w.visits > maxValuesVisits || len(path) > MaxDepth {
 		return
 	}
 	w.visits++

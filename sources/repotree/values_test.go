@@ -1,6 +1,7 @@
 package repotree
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,5 +78,23 @@ func TestFindValuesImagesUnderTheirOwnName(t *testing.T) {
 	imgs := FindValuesImages(doc.Content[0])
 	if len(imgs) != 1 || imgs[0].Name != "redis" || imgs[0].Path != "redis" || imgs[0].Tag.Line != 3 {
 		t.Fatalf("images %+v", imgs)
+	}
+}
+
+// An alias cycle that did not come through CheckYAML (a document built by
+// hand) ends the walk at MaxDepth instead of running on.
+func TestFindValuesImagesEndsAnAliasCycle(t *testing.T) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte("base: &img\n  image: *img\n  other:\n    image: {repository: r.example/x, tag: \"1\"}\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	images := FindValuesImages(doc.Content[0])
+	if !slices.ContainsFunc(images, func(img ValuesImage) bool { return img.Path == "base.other.image" }) {
+		t.Fatalf("base.other.image not found among %d images", len(images))
+	}
+	for _, img := range images {
+		if n := strings.Count(img.Path, "."); n > MaxDepth+1 {
+			t.Errorf("an image %d levels deep: the walk followed the cycle past the bound", n)
+		}
 	}
 }
