@@ -73,7 +73,7 @@ func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	switch a := c.o.Keys.Match(msg, "global", "review"); a {
-	case keymap.Commit, keymap.Hold, keymap.PullRequest:
+	case keymap.Commit, keymap.Hold, keymap.PullRequest, keymap.Help:
 		return c.do(a)
 	case "back":
 		c.mode = modeGrid

@@ -123,6 +123,12 @@ func TestPInTheReviewCommitsOnAPullRequestBranch(t *testing.T) {
 	behindCell(t, c)
 	c.Update(press(c, "p")())
 	c.Update(press(c, "s")())
+	if press(c, "?"); c.mode != modeHelp {
+		t.Fatalf("? in the review: mode %d, want the help", c.mode)
+	}
+	if press(c, "esc"); c.mode != modeReview {
+		t.Fatalf("esc in the help opened from the review: mode %d, want the review back", c.mode)
+	}
 	press(c, "p")
 	if view := ansi.Strip(c.View().Content); !strings.Contains(view, "commits on a new branch "+c.plan.BranchName()) {
 		t.Errorf("the review does not say the commit goes on %s:\n%s", c.plan.BranchName(), view)
