@@ -53,7 +53,7 @@ func (c *Console) refreshReview() {
 	if c.mode != modeReview {
 		return
 	}
-	c.review.SetContent(reviewText(c.plan, c.pullRequest, c.world.Environments, c.grid.grid, c.review.review, c.review.err, c.theme))
+	c.review.SetContent(reviewText(c.plan, c.destination(), c.world.Environments, c.grid.grid, c.review.review, c.review.err, c.theme))
 }
 
 // reviewKey: c starts the commit; in the prompts, enter goes on, esc stops.
@@ -88,16 +88,17 @@ func (c *Console) reviewKey(msg tea.KeyPressMsg) tea.Cmd {
 // the console reads, or a pull-request branch of its own.
 func (c *Console) togglePullRequest() {
 	c.pullRequest = !c.pullRequest
-	c.notice = "p: " + destination(c.plan, c.pullRequest)
+	c.notice = c.destination()
 	c.refreshReview()
 }
 
-// destination says where the review's commit goes.
-func destination(p model.Plan, pullRequest bool) string {
-	if pullRequest {
-		return "commits on a new branch " + p.BranchName() + ", pushed, for a pull request (p: straight to the branch instead)"
+// destination says where the review's commit goes, and which key changes it.
+func (c *Console) destination() string {
+	toggle := c.o.Keys.Get(keymap.PullRequest).Help().Key
+	if c.pullRequest {
+		return "commits on a new branch " + c.plan.BranchName() + ", pushed, for a pull request (" + toggle + ": straight to the branch instead)"
 	}
-	return "commits straight to the branch ferry reads (p: on a pull-request branch instead)"
+	return "commits straight to the branch ferry reads (" + toggle + ": on a pull-request branch instead)"
 }
 
 // toggleHold makes the staged rollbacks of automated fields holds, or
@@ -190,10 +191,10 @@ func (c *Console) committed(m committedMsg) tea.Cmd {
 
 // reviewText is the review screen: changes grouped by environment, then
 // warnings, blocking problems and the coloured diff. Pure.
-func reviewText(p model.Plan, pullRequest bool, envs model.Environments, g *model.Grid, rv *Review, err error, t *Theme) string {
+func reviewText(p model.Plan, destination string, envs model.Environments, g *model.Grid, rv *Review, err error, t *Theme) string {
 	var b strings.Builder
 	b.WriteString(t.Title.Render("review") + " " + Clean(p.Subject()) + "\n")
-	b.WriteString(t.Muted.Render(Clean(destination(p, pullRequest))) + "\n")
+	b.WriteString(t.Muted.Render(Clean(destination)) + "\n")
 	for _, env := range envs.Names() {
 		var lines []string
 		for _, ch := range p.Changes {
