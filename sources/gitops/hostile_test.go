@@ -60,7 +60,7 @@ var hostilePayloads = map[string]func() string{
 	// An alias inside the node it names: yaml.v3 builds the loop, and a
 	// reader that follows aliases would walk it for ever.
 	"alias-cycle": func() string { return "base: &img\n  image: *img\n  tag: x\n" },
-	"deep-block": func() string { return "deep:\n" + strings.Repeat("- ", 9_900) + "x\n" },
+	"deep-block":  func() string { return "deep:\n" + strings.Repeat("- ", 9_900) + "x\n" },
 	"deep-flow": func() string {
 		return "deep: " + strings.Repeat("{a: ", 9_900) + "x" + strings.Repeat("}", 9_900) + "\n"
 	},
