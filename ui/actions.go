@@ -152,6 +152,7 @@ func (c *Console) refreshDetail() {
 	env, _ := c.world.Environments.Get(k.Env)
 	c.detail.SetContent(detailText(detailInput{
 		key: k, cell: c.grid.grid.Cell(k.App, k.Env), env: env, cluster: c.world.Progress.Clusters[k.Env],
+		registry: c.world.Progress.Registry, registryRead: c.world.Progress.Expect.Registry,
 		history: c.detail.history, histErr: c.detail.histErr, loading: c.detail.loading,
 		view: c.view, width: c.width, versions: versions(c.world.Registry),
 	}, c.theme))

@@ -19,13 +19,16 @@ type detailInput struct {
 	cell     *model.Cell
 	env      model.Environment
 	cluster  model.ClusterProgress
-	history  []model.HistoryEntry
-	histErr  error
-	loading  bool // the history is being read
-	view     IdentityView
-	width    int
-	versions map[string]string // digest → version, of every artifact the registry described
-	timeZone *time.Location
+	registry model.RegistryProgress
+	// registryRead is false when the registry is not among the sources.
+	registryRead bool
+	history      []model.HistoryEntry
+	histErr      error
+	loading      bool // the history is being read
+	view         IdentityView
+	width        int
+	versions     map[string]string // digest → version, of every artifact the registry described
+	timeZone     *time.Location
 }
 
 // detailText renders a cell's detail: per image the three truths side by
@@ -64,7 +67,7 @@ func detailText(in detailInput, t *Theme) string {
 // imageBlock shows one image's declared, registry and live truths.
 func imageBlock(img model.ImageStatus, in detailInput, t *Theme) string {
 	head := t.Header.Render(Clean(img.Name)) + "  " + t.State(img.State, Glyph(img.State)+" "+string(img.State))
-	cols := [][]string{declaredLines(img, t), registryLines(img, t), liveLines(img, t, in.versions)}
+	cols := [][]string{declaredLines(img, t), registryLines(img, in, t), liveLines(img, t, in.versions)}
 	var body string
 	if in.width >= 120 {
 		w := (in.width - 4) / 3
@@ -156,11 +159,11 @@ func declaredLines(img model.ImageStatus, t *Theme) []string {
 	return out
 }
 
-func registryLines(img model.ImageStatus, t *Theme) []string {
+func registryLines(img model.ImageStatus, in detailInput, t *Theme) []string {
 	out := []string{t.Header.Render("registry")}
 	r := img.Registry
 	if r == nil {
-		return append(out, t.Muted.Render("not resolved (yet)"))
+		return append(out, t.Muted.Render(unresolvedWhy(img, in)))
 	}
 	out = append(out, field(t, "digest", t.Artifact(r.Digest).Render(model.ShortDigest(r.Digest))))
 	if r.Version != "" {
@@ -183,6 +186,20 @@ func registryLines(img model.ImageStatus, t *Theme) []string {
 		out = append(out, field(t, "tag moved", "now "+t.Artifact(r.TagDigest).Render(model.ShortDigest(r.TagDigest))))
 	}
 	return out
+}
+
+// unresolvedWhy says why the registry has not described an image: it is
+// not read, it failed (the problems say how), or it has not answered yet.
+func unresolvedWhy(img model.ImageStatus, in detailInput) string {
+	switch {
+	case !in.registryRead:
+		return "not read: the registry is not among the sources"
+	case img.Facts.Failed:
+		return "not resolved: see the problems below"
+	case !in.registry.Finished():
+		return fmt.Sprintf("not resolved yet (the registry answered %d of %d)", in.registry.Done, in.registry.Total)
+	}
+	return "not resolved"
 }
 
 func liveLines(img model.ImageStatus, t *Theme, versions map[string]string) []string {
