@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ferryhq/ferry/model"
@@ -27,5 +28,28 @@ func TestTheRegistryColumnSaysWhyNothingIsResolved(t *testing.T) {
 		if got := unresolvedWhy(tc.img, tc.in); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// Annotations (Argo CD Image Updater's image-list, Flux's setter marker),
+// the controller's object and problems reach the detail through Clean: an
+// escape sequence in any of them is shown, not obeyed.
+func TestTheDetailShowsAnnotationsAndMessagesInert(t *testing.T) {
+	const osc52 = "\x1b]52;c;cHduZWQ=\x07"
+	cell := &model.Cell{
+		State: model.StateError,
+		Images: []model.ImageStatus{{Name: "web" + osc52, Declared: &model.DeclaredJSON{
+			Image: "ghcr.io/acme/web", File: "apps/web.yaml", Line: 3,
+			Updater: "web=ghcr.io/acme/web" + osc52, Setter: `{"$imagepolicy": "flux:web` + osc52 + `"}`,
+		}}},
+		Problems:   []model.Problem{{Source: "cluster", Message: "denied " + osc52}},
+		Controller: &model.ControllerFacts{Kind: "Application", Name: "web" + osc52, Revision: "abc" + osc52},
+	}
+	out := detailText(detailInput{key: model.CellKey{App: "web", Env: "prod"}, cell: cell, width: 160}, DefaultTheme())
+	if strings.Contains(out, "\x1b]52") || strings.Contains(out, "\x07") {
+		t.Errorf("an escape sequence reached the detail raw:\n%q", out)
+	}
+	if n := strings.Count(out, "^[]52;c;cHduZWQ=^G"); n < 5 {
+		t.Errorf("the inert form is shown %d times, want one per field at least (name, updater, setter, controller, problem):\n%s", n, out)
 	}
 }
