@@ -158,3 +158,78 @@ func (f *flow) commitProtected(env string) {
 	f.see("protected: type " + env + " to commit")
 	f.keys(env, "enter")
 }
+
+// TestAGitHostThatRefusesThePushKeepsThePlan: the demo's clone pushes to
+// its remote served over HTTP by git's own http-backend. The host first
+// wants a token, then its pre-receive hook declines (a protected branch);
+// each time the status line says why, the change stays staged and nothing
+// moves on the host; with the token given and the hook gone, the same
+// commit lands — no restart.
+func TestAGitHostThatRefusesThePushKeepsThePlan(t *testing.T) {
+	t.Setenv("GIT_AUTHOR_NAME", "captain")
+	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
+	t.Setenv("FERRY_GIT_TOKEN", "")
+	var repo *gitops.Repo
+	f := startFlowOn(t, func(w *demo.World) string { return w.RepoDir }, false, func(o *ui.Options, r *gitops.Repo) {
+		repo = r
+		o.Releaser = uirelease.Releaser{Rel: &release.Releaser{Repo: r, Read: gitops.Read}, Write: gitwrite.Options{Push: true}}
+	})
+	host := nettest.GitHTTP(t, f.w.RemoteDir)
+	host.RequireToken("s3cret")
+	setOrigin(t, repo, host.URL)
+	f.see("registry ✓ 11", "↑ 4.2.0")
+	f.keys("/", "catal", "enter", "l", "l", "l", "p")
+	f.see("staged: promote catalog 4.3.0 to prod-us", "✎ 4.2.0→4.3")
+
+	f.keys("s")
+	f.see("review promote catalog 4.3.0 to prod-us", "+    newTag: 4.3.0")
+	f.commitProtected("prod-us")
+	// The notice wraps at the screen's width: each piece is within a line.
+	f.see("not committed, the staged changes are kept: ", "wants credentials", "set FERRY_GIT_TOKEN to a token allowed to push")
+	f.keys("esc")
+	f.see("✎ 4.2.0→4.3")
+
+	t.Setenv("FERRY_GIT_TOKEN", "s3cret")
+	host.Decline(t, "main is protected: changes go through pull requests")
+	f.keys("s")
+	f.see("review promote catalog 4.3.0 to prod-us", "+    newTag: 4.3.0")
+	f.commitProtected("prod-us")
+	f.see("not committed, the staged changes are kept: ", "declined the push", "pre-receive hook declined", "if the branch is protected")
+	f.keys("esc")
+	f.see("✎ 4.2.0→4.3")
+	if h, _ := remoteMain(t, f.w.RemoteDir); h != f.w.Head {
+		t.Fatalf("a refused push moved the host's main to %s", h)
+	}
+
+	host.Decline(t, "")
+	f.keys("s")
+	f.see("review promote catalog 4.3.0 to prod-us", "+    newTag: 4.3.0")
+	f.commitProtected("prod-us")
+	f.see("committed ", "and pushed to main")
+	if h, _ := remoteMain(t, f.w.RemoteDir); h == f.w.Head {
+		t.Error("the host's main did not move once it took the push")
+	}
+}
+
+// setOrigin points the repo's origin at url.
+func setOrigin(t *testing.T, repo *gitops.Repo, url string) {
+	t.Helper()
+	cfg, err := repo.Git().Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Remotes["origin"].URLs = []string{url}
+	if err := repo.Git().SetConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// remoteMain is where the bare repository's main is.
+func remoteMain(t *testing.T, dir string) (string, error) {
+	t.Helper()
+	remote, err := gitops.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return remote.Head()
+}

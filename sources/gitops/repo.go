@@ -116,7 +116,7 @@ func ExplainTransport(url string, err error) string {
 	case strings.Contains(err.Error(), "SSH_AUTH_SOCK"):
 		return fmt.Sprintf("%s is reached over SSH and no ssh-agent is running: start one and ssh-add your key, or use an https URL with a token", host)
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		return fmt.Sprintf("%s refused the credentials (%v): ferry uses go-git, which reads neither ~/.ssh/config nor git credential helpers — use an ssh-agent key, a token in FERRY_GIT_TOKEN, or one in the URL", host, err)
+		return fmt.Sprintf("%s refused the credentials (%s): ferry uses go-git, which reads neither ~/.ssh/config nor git credential helpers — use an ssh-agent key, a token in FERRY_GIT_TOKEN, or one in the URL", host, OneLine(err))
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return "repository not found on " + host
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -125,7 +125,19 @@ func ExplainTransport(url string, err error) string {
 	if words, ok := netwait.Current().Explain(host, err); ok {
 		return words
 	}
-	return err.Error()
+	return OneLine(err)
+}
+
+// OneLine is an error's text on one line: a server's answer that go-git
+// quotes may end in a newline or hold several.
+func OneLine(err error) string {
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
 }
 
 // HostOf names the host of a Git URL (https, ssh or scp-like).

@@ -49,11 +49,13 @@ func pushAdvice(remoteURL string, err error) string {
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
 		if gitops.IsRemote(remoteURL) && !strings.HasPrefix(remoteURL, "http") {
-			return fmt.Sprintf("%s did not accept ferry's SSH key (%v): ferry offers the keys of the ssh-agent at SSH_AUTH_SOCK; add the key with ssh-add", host, err)
+			return fmt.Sprintf("%s did not accept ferry's SSH key (%s): ferry offers the keys of the ssh-agent at SSH_AUTH_SOCK; add the key with ssh-add", host, gitops.OneLine(err))
 		}
-		return fmt.Sprintf("%s wants credentials (%v): set FERRY_GIT_TOKEN to a token allowed to push", host, err)
+		return fmt.Sprintf("%s wants credentials (%s): set FERRY_GIT_TOKEN to a token allowed to push", host, gitops.OneLine(err))
 	case strings.Contains(err.Error(), "non-fast-forward"):
-		return fmt.Sprintf("the branch on %s keeps moving (%v): refresh and commit again", host, err)
+		return fmt.Sprintf("the branch on %s keeps moving (%s): refresh and commit again", host, gitops.OneLine(err))
+	case strings.Contains(err.Error(), "hook declined"), strings.Contains(err.Error(), "remote rejected"), strings.Contains(err.Error(), "protected branch"):
+		return fmt.Sprintf("%s declined the push (%s): if the branch is protected, commit on a pull-request branch instead (p in the review, --pr)", host, gitops.OneLine(err))
 	}
 	return gitops.ExplainTransport(remoteURL, err)
 }

@@ -216,7 +216,7 @@ func TestAPushThatKeepsFailingSaysSoAndKeepsTheBranch(t *testing.T) {
 	os.RemoveAll(w.bare) // the remote is gone
 	_, err := Commit(context.Background(), w.repo, Options{Push: true}, "promote dev",
 		replace(w.repo, devFile, `"1.0"`, `"2.0"`))
-	if err == nil || !strings.Contains(err.Error(), "push to "+w.bare+" refused") || !strings.Contains(err.Error(), "staged changes are kept") {
+	if err == nil || !strings.Contains(err.Error(), "push to "+w.bare+" refused") || !strings.Contains(err.Error(), "the branch is as it was") {
 		t.Fatalf("err = %v, want the push's failure naming the remote", err)
 	}
 	if got := branchHead(t, w.local.Dir); got != before {

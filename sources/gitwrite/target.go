@@ -256,7 +256,7 @@ func (t *target) fetch(ctx context.Context, base plumbing.Hash) (plumbing.Hash, 
 			return nil
 		}
 		if ok, err := isAncestor(r, t.prev, moved); err != nil || !ok {
-			return fmt.Errorf("local %s has commits %s lacks: pull first; the staged changes are kept", t.branch.Short(), t.remote)
+			return fmt.Errorf("local %s has commits %s lacks: pull first", t.branch.Short(), t.remote)
 		}
 		return nil
 	})
@@ -281,7 +281,7 @@ func (t *target) explain(err error) error {
 	if t.remoteURL != "" {
 		where = t.remoteURL
 	}
-	return fmt.Errorf("push to %s refused: %s; the staged changes are kept", where, pushAdvice(t.remoteURL, err))
+	return fmt.Errorf("push to %s refused: %s; the branch is as it was", where, pushAdvice(t.remoteURL, err))
 }
 
 // compareURL links the pull request a new branch asks for.
