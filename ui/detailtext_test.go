@@ -53,3 +53,17 @@ func TestTheDetailShowsAnnotationsAndMessagesInert(t *testing.T) {
 		t.Errorf("the inert form is shown %d times, want one per field at least (name, updater, setter, controller, problem):\n%s", n, out)
 	}
 }
+
+// A registry that is not among the sources is not waited for on the
+// progress line; one that is, is.
+func TestTheProgressLineWaitsOnlyForTheSourcesAsked(t *testing.T) {
+	w := &model.World{}
+	w.Progress.Git = model.GitProgress{Read: true}
+	if line := progressLine(w, DefaultTheme()); strings.Contains(line, "registry") {
+		t.Errorf("--sources git: %q shows the registry", line)
+	}
+	w.Progress.Expect.Registry = true
+	if line := progressLine(w, DefaultTheme()); !strings.Contains(line, "registry …") {
+		t.Errorf("registry asked, not answered: %q", line)
+	}
+}

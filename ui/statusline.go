@@ -17,6 +17,8 @@ func progressLine(w *model.World, t *Theme) string {
 	ok, bad, wait := t.StateStyle(model.StateInSync).Render("✓"), t.Problem.Render("✖"), t.Muted.Render("…")
 	parts := []string{gitProgress(p.Git, ok, bad, wait)}
 	switch r := p.Registry; {
+	case !r.Asked && !p.Expect.Registry:
+		// not among the sources (--sources git): nothing to wait for
 	case !r.Asked:
 		parts = append(parts, "registry "+wait)
 	case r.Finished() && len(w.RegistryProblems) > 0:
