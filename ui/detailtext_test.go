@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/ferryhq/ferry/model"
 )
 
@@ -63,7 +65,7 @@ func TestTheProgressLineWaitsOnlyForTheSourcesAsked(t *testing.T) {
 		t.Errorf("--sources git: %q shows the registry", line)
 	}
 	w.Progress.Expect.Registry = true
-	if line := progressLine(w, DefaultTheme()); !strings.Contains(line, "registry …") {
+	if line := ansi.Strip(progressLine(w, DefaultTheme())); !strings.Contains(line, "registry …") {
 		t.Errorf("registry asked, not answered: %q", line)
 	}
 }
