@@ -103,13 +103,7 @@ func TestClusterFaultsShowOnTheirColumnAndClearWithoutARestart(t *testing.T) {
 // fails in words naming it, the staged change stays (nothing lost), the
 // branch is put back; with the remote back, the same commit lands.
 func TestAPushToAnOfflineRemoteKeepsThePlan(t *testing.T) {
-	t.Setenv("GIT_AUTHOR_NAME", "captain")
-	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
-	var repo *gitops.Repo
-	f := startFlowOn(t, func(w *demo.World) string { return w.RepoDir }, false, func(o *ui.Options, r *gitops.Repo) {
-		repo = r
-		o.Releaser = uirelease.Releaser{Rel: &release.Releaser{Repo: r, Read: gitops.Read}, Write: gitwrite.Options{Push: true}}
-	})
+	f, repo := startReleaseFlowOnTheClone(t)
 	f.see("registry ✓ 11", "↑ 4.2.0")
 	before, err := repo.Head()
 	if err != nil {
@@ -148,6 +142,21 @@ func TestAPushToAnOfflineRemoteKeepsThePlan(t *testing.T) {
 	}
 }
 
+// startReleaseFlowOnTheClone is a flow over the demo's clone, which pushes
+// to the demo's remote, whose console commits through the real releaser as
+// "captain"; it returns the clone too.
+func startReleaseFlowOnTheClone(t *testing.T) (*flow, *gitops.Repo) {
+	t.Helper()
+	t.Setenv("GIT_AUTHOR_NAME", "captain")
+	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
+	var repo *gitops.Repo
+	f := startFlowOn(t, func(w *demo.World) string { return w.RepoDir }, false, func(o *ui.Options, r *gitops.Repo) {
+		repo = r
+		o.Releaser = uirelease.Releaser{Rel: &release.Releaser{Repo: r, Read: gitops.Read}, Write: gitwrite.Options{Push: true}}
+	})
+	return f, repo
+}
+
 // commitProtected commits the review's plan, typing the protected
 // environment's name when asked.
 func (f *flow) commitProtected(env string) {
@@ -166,14 +175,8 @@ func (f *flow) commitProtected(env string) {
 // moves on the host; with the token given and the hook gone, the same
 // commit lands — no restart.
 func TestAGitHostThatRefusesThePushKeepsThePlan(t *testing.T) {
-	t.Setenv("GIT_AUTHOR_NAME", "captain")
-	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
 	t.Setenv("FERRY_GIT_TOKEN", "")
-	var repo *gitops.Repo
-	f := startFlowOn(t, func(w *demo.World) string { return w.RepoDir }, false, func(o *ui.Options, r *gitops.Repo) {
-		repo = r
-		o.Releaser = uirelease.Releaser{Rel: &release.Releaser{Repo: r, Read: gitops.Read}, Write: gitwrite.Options{Push: true}}
-	})
+	f, repo := startReleaseFlowOnTheClone(t)
 	host := nettest.GitHTTP(t, f.w.RemoteDir)
 	host.RequireToken("s3cret")
 	setOrigin(t, repo, host.URL)

@@ -290,11 +290,7 @@ func TestReadOnlyConsoleSaysWhyTheWritingKeysAreOff(t *testing.T) {
 // pushed to the remote under that name, the branch ferry reads stays
 // where it was, and the grid still shows the cell as it was.
 func TestAPullRequestCommitLeavesTheBranchAlone(t *testing.T) {
-	t.Setenv("GIT_AUTHOR_NAME", "captain")
-	t.Setenv("GIT_AUTHOR_EMAIL", "captain@example.com")
-	f := startFlowOn(t, func(w *demo.World) string { return w.RepoDir }, false, func(o *ui.Options, r *gitops.Repo) {
-		o.Releaser = uirelease.Releaser{Rel: &release.Releaser{Repo: r, Read: gitops.Read}, Write: gitwrite.Options{Push: true}}
-	})
+	f, _ := startReleaseFlowOnTheClone(t)
 	f.see("registry ✓ 11", "↑ 4.2.0")
 	f.keys("/", "catal", "enter", "l", "l", "l", "p")
 	f.see("staged: promote catalog 4.3.0 to prod-us")
