@@ -49,6 +49,7 @@ const (
 	Where         Action = "where"
 	Pick          Action = "pick"
 	PullRequest   Action = "pull-request"
+	Problems      Action = "problems"
 )
 
 // Binding is one key binding and the action it triggers.
@@ -105,6 +106,7 @@ func Default() *Map {
 		bind("grid", Review, "review the staged changes", "s"),
 		bind("grid", Timeline, "timeline: what entered each environment, newest first", "t"),
 		bind("grid", Where, "where: how far a commit has come in each environment", "w"),
+		bind("grid", Problems, "problems no cell shows (ferry.yaml, files not read)", "!"),
 		bind("review", Commit, "commit and push the staged changes", "c"),
 		bind("review", Hold, "hold rollbacks against image automation (toggles)", "h"),
 		bind("review", PullRequest, "on a pull-request branch (toggles)", "p"),

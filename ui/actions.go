@@ -74,6 +74,8 @@ func (c *Console) do(a keymap.Action) tea.Cmd {
 		return c.timeline()
 	case keymap.Where:
 		return c.askWhere()
+	case keymap.Problems:
+		c.openProblems()
 	case keymap.Review:
 		return c.openReview()
 	case keymap.Commit:

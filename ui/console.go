@@ -51,6 +51,7 @@ const (
 	modeGrid mode = iota
 	modeDetail
 	modeHelp
+	modeProblems // the problems outside the cells; scrolls like the help
 	modePalette
 	modeFilter
 	modeChoose
@@ -237,4 +238,5 @@ func (c *Console) layout() {
 	if c.mode == modeHelp {
 		c.help.SetContent(fit(helpText(c.o.Keys, c.theme, c.width), c.width))
 	}
+	c.refreshProblems()
 }

@@ -55,6 +55,7 @@ func (c *Console) installGrid(m derivedMsg) tea.Cmd {
 	c.signatures = m.signatures
 	c.grid.SetGrid(m.grid, m.envs, m.widths)
 	c.refreshDetail()
+	c.refreshProblems()
 	c.refreshReview()
 	wasSettled := c.settled
 	c.settled = c.settled || m.progress.Settled()

@@ -36,7 +36,7 @@ func (c *Console) key(msg tea.KeyPressMsg) tea.Cmd {
 		return c.reviewKey(msg)
 	case modeAsk:
 		return c.askKey(msg)
-	case modeHelp:
+	case modeHelp, modeProblems:
 		if a := c.o.Keys.Match(msg, "global"); a == keymap.Back || a == keymap.Help {
 			c.mode = c.back
 			return nil
@@ -98,7 +98,7 @@ func (c *Console) wheel(msg tea.MouseWheelMsg) tea.Cmd {
 		c.grid.Move(step, 0)
 	case modeDetail:
 		return c.detail.Update(msg)
-	case modeHelp:
+	case modeHelp, modeProblems:
 		return c.help.Update(msg)
 	}
 	return nil

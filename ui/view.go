@@ -40,7 +40,7 @@ func (c *Console) body() string {
 	switch c.mode {
 	case modeDetail:
 		return c.detail.View()
-	case modeHelp:
+	case modeHelp, modeProblems:
 		return c.help.View()
 	case modePalette:
 		return fit(c.palette.View(c.theme, c.width), c.width)
@@ -78,6 +78,9 @@ const noticeLines = 3
 // alone, wrapped over up to noticeLines lines, until the next key.
 func (c *Console) statusLines() []string {
 	counts := countsLine(c.grid.counts, c.theme)
+	if outside := outsideCells(c.grid.grid, c.o.Keys, c.theme); outside != "" {
+		counts += c.theme.Muted.Render(" · ") + outside
+	}
 	if c.notice != "" && ansi.StringWidth(counts)+ansi.StringWidth(c.notice)+1 > c.width {
 		lines := strings.Split(ansi.Wrap(c.notice, c.width, " "), "\n")
 		if len(lines) > noticeLines {
@@ -124,7 +127,7 @@ func (c *Console) footer() string {
 	switch c.mode {
 	case modeDetail:
 		return h.ShortHelpView(k.Keys(keymap.Back, keymap.CycleIdentity, keymap.Copy, keymap.K9s, keymap.Refresh, keymap.Help, keymap.Quit))
-	case modeHelp:
+	case modeHelp, modeProblems:
 		return h.ShortHelpView(k.Keys(keymap.Back, keymap.Quit))
 	case modeChoose:
 		return h.ShortHelpView(k.Keys(chooserFooter...))
