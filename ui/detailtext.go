@@ -15,11 +15,15 @@ import (
 
 // detailInput is everything the detail of one cell shows.
 type detailInput struct {
-	key      model.CellKey
-	cell     *model.Cell
-	env      model.Environment
-	cluster  model.ClusterProgress
-	registry model.RegistryProgress
+	key     model.CellKey
+	cell    *model.Cell
+	env     model.Environment
+	cluster model.ClusterProgress
+	// clusters says how far the clusters are: not among the sources, not
+	// yet told which environments have one, or told (hasCluster: this one).
+	clusters   clustersKnown
+	hasCluster bool
+	registry   model.RegistryProgress
 	// registryRead is false when the registry is not among the sources.
 	registryRead bool
 	history      []model.HistoryEntry
@@ -67,7 +71,7 @@ func detailText(in detailInput, t *Theme) string {
 // imageBlock shows one image's declared, registry and live truths.
 func imageBlock(img model.ImageStatus, in detailInput, t *Theme) string {
 	head := t.Header.Render(Clean(img.Name)) + "  " + t.State(img.State, Glyph(img.State)+" "+string(img.State))
-	cols := [][]string{declaredLines(img, t), registryLines(img, in, t), liveLines(img, t, in.versions)}
+	cols := [][]string{declaredLines(img, t), registryLines(img, in, t), liveLines(img, in, t)}
 	var body string
 	if in.width >= 120 {
 		w := (in.width - 4) / 3
@@ -202,11 +206,38 @@ func unresolvedWhy(img model.ImageStatus, in detailInput) string {
 	return "not resolved"
 }
 
-func liveLines(img model.ImageStatus, t *Theme, versions map[string]string) []string {
+// clustersKnown is how much the detail knows of the clusters.
+type clustersKnown int
+
+const (
+	clustersNotRead clustersKnown = iota // not among the sources
+	clustersComing                       // asked, not yet announced
+	clustersAnnounced
+)
+
+// noPodsWhy says why the live column shows no pods: the cluster is not
+// read, fails, is still listing — or it answered, and none run.
+func noPodsWhy(in detailInput) string {
+	switch {
+	case in.clusters == clustersNotRead:
+		return "not read: no cluster is among the sources"
+	case in.clusters == clustersComing:
+		return "not read yet"
+	case !in.hasCluster:
+		return "not read: no kubeconfig context for this environment (see the problems)"
+	case in.cluster.Failing:
+		return "not read: the cluster fails (see the problems)"
+	case !in.cluster.Synced:
+		return "not read yet: the cluster is still listing"
+	}
+	return "no pods of it run here"
+}
+
+func liveLines(img model.ImageStatus, in detailInput, t *Theme) []string {
 	out := []string{t.Header.Render("live (cluster)")}
 	l := img.Live
 	if l == nil {
-		return append(out, t.Muted.Render("no pods read"))
+		return append(out, t.Muted.Render(noPodsWhy(in)))
 	}
 	want := img.Facts.DeclaredDigest()
 	for _, digest := range slices.Sorted(maps.Keys(l.Digests)) {
@@ -218,7 +249,7 @@ func liveLines(img model.ImageStatus, t *Theme, versions map[string]string) []st
 		if digest == model.UnknownDigest {
 			name = t.Muted.Render("digest not reported")
 		}
-		if v := versions[digest]; v != "" {
+		if v := in.versions[digest]; v != "" {
 			name += " " + Clean(v)
 		}
 		out = append(out, fmt.Sprintf("%s %d pod(s) %s", mark, l.Digests[digest], name))

@@ -69,3 +69,25 @@ func TestTheProgressLineWaitsOnlyForTheSourcesAsked(t *testing.T) {
 		t.Errorf("registry asked, not answered: %q", line)
 	}
 }
+
+// The live column says why it shows no pods: the cluster is not read,
+// not known yet, has no context, fails, is listing — or none run.
+func TestTheLiveColumnSaysWhyItShowsNoPods(t *testing.T) {
+	synced, failing := model.ClusterProgress{Synced: true}, model.ClusterProgress{Failing: true}
+	for _, tc := range []struct {
+		name string
+		in   detailInput
+		want string
+	}{
+		{"--sources git", detailInput{}, "not read: no cluster is among the sources"},
+		{"asked, not announced", detailInput{clusters: clustersComing}, "not read yet"},
+		{"no context", detailInput{clusters: clustersAnnounced}, "not read: no kubeconfig context for this environment (see the problems)"},
+		{"failing", detailInput{clusters: clustersAnnounced, hasCluster: true, cluster: failing}, "not read: the cluster fails (see the problems)"},
+		{"listing", detailInput{clusters: clustersAnnounced, hasCluster: true}, "not read yet: the cluster is still listing"},
+		{"answered", detailInput{clusters: clustersAnnounced, hasCluster: true, cluster: synced}, "no pods of it run here"},
+	} {
+		if got := noPodsWhy(tc.in); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
