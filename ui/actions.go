@@ -152,25 +152,11 @@ func (c *Console) refreshDetail() {
 	}
 	k := c.detail.key
 	env, _ := c.world.Environments.Get(k.Env)
-	cluster, hasCluster := c.world.Progress.Clusters[k.Env]
 	c.detail.SetContent(detailText(detailInput{
-		key: k, cell: c.grid.grid.Cell(k.App, k.Env), env: env, cluster: cluster, hasCluster: hasCluster,
-		registry: c.world.Progress.Registry, registryRead: c.world.Progress.Expect.Registry,
-		clusters: clustersOf(c.world.Progress),
-		history:  c.detail.history, histErr: c.detail.histErr, loading: c.detail.loading,
+		key: k, cell: c.grid.grid.Cell(k.App, k.Env), env: env, progress: c.world.Progress,
+		history: c.detail.history, histErr: c.detail.histErr, loading: c.detail.loading,
 		view: c.view, width: c.width, versions: versions(c.world.Registry),
 	}, c.theme))
-}
-
-// clustersOf says how much is known of the clusters.
-func clustersOf(p model.Progress) clustersKnown {
-	switch {
-	case !p.Expect.Clusters:
-		return clustersNotRead
-	case p.Clusters == nil:
-		return clustersComing
-	}
-	return clustersAnnounced
 }
 
 // versions maps every digest the registry described (indexes and their

@@ -15,24 +15,17 @@ import (
 
 // detailInput is everything the detail of one cell shows.
 type detailInput struct {
-	key     model.CellKey
-	cell    *model.Cell
-	env     model.Environment
-	cluster model.ClusterProgress
-	// clusters says how far the clusters are: not among the sources, not
-	// yet told which environments have one, or told (hasCluster: this one).
-	clusters   clustersKnown
-	hasCluster bool
-	registry   model.RegistryProgress
-	// registryRead is false when the registry is not among the sources.
-	registryRead bool
-	history      []model.HistoryEntry
-	histErr      error
-	loading      bool // the history is being read
-	view         IdentityView
-	width        int
-	versions     map[string]string // digest → version, of every artifact the registry described
-	timeZone     *time.Location
+	key      model.CellKey
+	cell     *model.Cell
+	env      model.Environment
+	progress model.Progress // how far the sources are: why a column is empty
+	history  []model.HistoryEntry
+	histErr  error
+	loading  bool // the history is being read
+	view     IdentityView
+	width    int
+	versions map[string]string // digest → version, of every artifact the registry described
+	timeZone *time.Location
 }
 
 // detailText renders a cell's detail: per image the three truths side by
@@ -195,39 +188,33 @@ func registryLines(img model.ImageStatus, in detailInput, t *Theme) []string {
 // unresolvedWhy says why the registry has not described an image: it is
 // not read, it failed (the problems say how), or it has not answered yet.
 func unresolvedWhy(img model.ImageStatus, in detailInput) string {
+	r := in.progress.Registry
 	switch {
-	case !in.registryRead:
+	case !in.progress.Expect.Registry:
 		return "not read: the registry is not among the sources"
 	case img.Facts.Failed:
 		return "not resolved: see the problems below"
-	case !in.registry.Finished():
-		return fmt.Sprintf("not resolved yet (the registry answered %d of %d)", in.registry.Done, in.registry.Total)
+	case !r.Finished():
+		return fmt.Sprintf("not resolved yet (the registry answered %d of %d)", r.Done, r.Total)
 	}
 	return "not resolved"
 }
 
-// clustersKnown is how much the detail knows of the clusters.
-type clustersKnown int
-
-const (
-	clustersNotRead clustersKnown = iota // not among the sources
-	clustersComing                       // asked, not yet announced
-	clustersAnnounced
-)
-
 // noPodsWhy says why the live column shows no pods: the cluster is not
 // read, fails, is still listing — or it answered, and none run.
 func noPodsWhy(in detailInput) string {
+	p := in.progress
+	cluster, has := p.Clusters[in.key.Env]
 	switch {
-	case in.clusters == clustersNotRead:
+	case !p.Expect.Clusters:
 		return "not read: no cluster is among the sources"
-	case in.clusters == clustersComing:
+	case p.Clusters == nil: // asked, not yet told which environments have one
 		return "not read yet"
-	case !in.hasCluster:
+	case !has:
 		return "not read: no kubeconfig context for this environment (see the problems)"
-	case in.cluster.Failing:
+	case cluster.Failing:
 		return "not read: the cluster fails (see the problems)"
-	case !in.cluster.Synced:
+	case !cluster.Synced:
 		return "not read yet: the cluster is still listing"
 	}
 	return "no pods of it run here"

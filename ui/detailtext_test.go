@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/ferryhq/ferry/model"
 )
 
@@ -14,8 +12,11 @@ import (
 func TestTheRegistryColumnSaysWhyNothingIsResolved(t *testing.T) {
 	failed := model.ImageStatus{Facts: model.ImageFacts{Failed: true}}
 	waiting := model.ImageStatus{}
-	answering := model.RegistryProgress{Asked: true, Done: 140, Total: 300}
-	done := model.RegistryProgress{Asked: true, Done: 300, Total: 300}
+	asked := func(done int) detailInput {
+		p := model.Progress{Expect: model.SourcesUpdate{Registry: true},
+			Registry: model.RegistryProgress{Asked: true, Done: done, Total: 300}}
+		return detailInput{progress: p}
+	}
 	for _, tc := range []struct {
 		name string
 		img  model.ImageStatus
@@ -23,11 +24,36 @@ func TestTheRegistryColumnSaysWhyNothingIsResolved(t *testing.T) {
 		want string
 	}{
 		{"--sources git", waiting, detailInput{}, "not read: the registry is not among the sources"},
-		{"a failure", failed, detailInput{registryRead: true, registry: done}, "not resolved: see the problems below"},
-		{"still answering", waiting, detailInput{registryRead: true, registry: answering}, "not resolved yet (the registry answered 140 of 300)"},
-		{"answered, nothing for it", waiting, detailInput{registryRead: true, registry: done}, "not resolved"},
+		{"a failure", failed, asked(300), "not resolved: see the problems below"},
+		{"still answering", waiting, asked(140), "not resolved yet (the registry answered 140 of 300)"},
+		{"answered, nothing for it", waiting, asked(300), "not resolved"},
 	} {
 		if got := unresolvedWhy(tc.img, tc.in); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// The live column says why it shows no pods: the cluster is not read,
+// not known yet, has no context, fails, is listing — or none run.
+func TestTheLiveColumnSaysWhyItShowsNoPods(t *testing.T) {
+	prod := model.CellKey{App: "web", Env: "prod"}
+	with := func(clusters map[string]model.ClusterProgress) detailInput {
+		return detailInput{key: prod, progress: model.Progress{Expect: model.SourcesUpdate{Clusters: true}, Clusters: clusters}}
+	}
+	for _, tc := range []struct {
+		name string
+		in   detailInput
+		want string
+	}{
+		{"--sources git", detailInput{key: prod}, "not read: no cluster is among the sources"},
+		{"asked, not announced", with(nil), "not read yet"},
+		{"no context", with(map[string]model.ClusterProgress{"dev": {Synced: true}}), "not read: no kubeconfig context for this environment (see the problems)"},
+		{"failing", with(map[string]model.ClusterProgress{"prod": {Failing: true}}), "not read: the cluster fails (see the problems)"},
+		{"listing", with(map[string]model.ClusterProgress{"prod": {}}), "not read yet: the cluster is still listing"},
+		{"answered", with(map[string]model.ClusterProgress{"prod": {Synced: true}}), "no pods of it run here"},
+	} {
+		if got := noPodsWhy(tc.in); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
@@ -53,41 +79,5 @@ func TestTheDetailShowsAnnotationsAndMessagesInert(t *testing.T) {
 	}
 	if n := strings.Count(out, "^[]52;c;cHduZWQ=^G"); n < 5 {
 		t.Errorf("the inert form is shown %d times, want one per field at least (name, updater, setter, controller, problem):\n%s", n, out)
-	}
-}
-
-// A registry that is not among the sources is not waited for on the
-// progress line; one that is, is.
-func TestTheProgressLineWaitsOnlyForTheSourcesAsked(t *testing.T) {
-	w := &model.World{}
-	w.Progress.Git = model.GitProgress{Read: true}
-	if line := progressLine(w, DefaultTheme()); strings.Contains(line, "registry") {
-		t.Errorf("--sources git: %q shows the registry", line)
-	}
-	w.Progress.Expect.Registry = true
-	if line := ansi.Strip(progressLine(w, DefaultTheme())); !strings.Contains(line, "registry …") {
-		t.Errorf("registry asked, not answered: %q", line)
-	}
-}
-
-// The live column says why it shows no pods: the cluster is not read,
-// not known yet, has no context, fails, is listing — or none run.
-func TestTheLiveColumnSaysWhyItShowsNoPods(t *testing.T) {
-	synced, failing := model.ClusterProgress{Synced: true}, model.ClusterProgress{Failing: true}
-	for _, tc := range []struct {
-		name string
-		in   detailInput
-		want string
-	}{
-		{"--sources git", detailInput{}, "not read: no cluster is among the sources"},
-		{"asked, not announced", detailInput{clusters: clustersComing}, "not read yet"},
-		{"no context", detailInput{clusters: clustersAnnounced}, "not read: no kubeconfig context for this environment (see the problems)"},
-		{"failing", detailInput{clusters: clustersAnnounced, hasCluster: true, cluster: failing}, "not read: the cluster fails (see the problems)"},
-		{"listing", detailInput{clusters: clustersAnnounced, hasCluster: true}, "not read yet: the cluster is still listing"},
-		{"answered", detailInput{clusters: clustersAnnounced, hasCluster: true, cluster: synced}, "no pods of it run here"},
-	} {
-		if got := noPodsWhy(tc.in); got != tc.want {
-			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
-		}
 	}
 }
